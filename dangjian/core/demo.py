@@ -1,0 +1,49 @@
+"""The demo data run: one context handed to every app's builder (dangjian.core.registry).
+
+Builders run in `order`: organizations (10), members (20), then each capability (100+). They must be
+deterministic for a seed (use only `ctx.rng`, never `random` or the clock) and write with bulk_create.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+SCALES = {
+    # communities, members in total, branches per community (range)
+    "street": {"communities": 10, "members": 2000},
+    "district": {"communities": 66, "members": 5000},
+}
+
+
+@dataclass
+class DemoContext:
+    scale: str
+    seed: int
+    today: dt.date
+    rng: random.Random
+    years: int = 5  # history depth: records from (today.year - years + 1) to today
+    street: Any = None  # the root Organization
+    organizations: list[Any] = field(default_factory=list)  # every Organization created, in tree order
+    members: list[Any] = field(default_factory=list)  # every Member created
+    actor: Any = None  # the demo's street-staff user, for services that need an actor
+    notes: list[str] = field(default_factory=list)  # lines printed at the end (e.g. planted problems)
+
+    @property
+    def first_year(self) -> int:
+        return self.today.year - self.years + 1
+
+    def branches(self) -> list[Any]:
+        return [o for o in self.organizations if o.kind == "branch"]
+
+    def communities(self) -> list[Any]:
+        return [o for o in self.organizations if o.kind == "community_committee"]
+
+
+def run(ctx: DemoContext) -> None:
+    from dangjian.core.registry import registry
+
+    for builder in registry.demo_builders:
+        builder.build(ctx)

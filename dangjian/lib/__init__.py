@@ -1,0 +1,1 @@
+"""Helpers that need no Django: identity numbers, masking, env parsing, periods."""

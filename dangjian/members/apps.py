@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "dangjian.members"
+    verbose_name = "党员"
+
+    def ready(self) -> None:
+        from dangjian.members import registrations  # noqa: F401

@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+
+
+def tree(request):  # placeholder, replaced in the next commit
+    return HttpResponse("")
+
+
+def detail(request, pk):
+    return HttpResponse("")

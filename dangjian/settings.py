@@ -1,0 +1,207 @@
+"""One settings file; everything deployment-specific comes from the environment (see .env.example).
+
+With nothing set: an embedded SQLite database and keys in ./data, jobs in-process.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from dangjian.lib.env import envbool, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(envstr("DANGJIAN_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+DEBUG = envbool("DANGJIAN_DEBUG", False)
+TESTING = envbool("DANGJIAN_TESTING", False)
+
+
+def _key_from_env_or_dev_file(name: str, filename: str, make: callable) -> str:  # type: ignore[valid-type]
+    """A key from the environment; in DEBUG or tests only, a random one kept in DATA_DIR."""
+    value = envsecret(name)
+    if value:
+        return value
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(f"{name} must be set when DANGJIAN_DEBUG is off")
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / filename
+    if not path.exists():
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _key_from_env_or_dev_file("DANGJIAN_SECRET_KEY", "secret.key", lambda: secrets.token_urlsafe(50))
+# Key for personal data at rest (ID numbers, phones): 32 random bytes, urlsafe base64. Kept out of the DB.
+FIELD_ENCRYPTION_KEY = _key_from_env_or_dev_file(
+    "DANGJIAN_FIELD_KEY", "field.key", lambda: secrets.token_urlsafe(32) + "="
+)
+
+ALLOWED_HOSTS = envlist("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = envlist("DANGJIAN_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_htmx",
+    "simple_history",
+    "dangjian.core",
+    "dangjian.accounts",
+    "dangjian.audit",
+    "dangjian.orgs",
+    "dangjian.members",
+    "dangjian.life",
+    "dangjian.dues",
+    "dangjian.inspection",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "dangjian.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "dangjian.urls"
+WSGI_APPLICATION = "dangjian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dangjian.core.context.navigation",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dangjian.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DANGJIAN_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout so that a street's users working at once do not hit "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "dangjian.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+SESSION_COOKIE_AGE = envint("DANGJIAN_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes the expiry forward
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = envstr("DANGJIAN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+MEDIA_ROOT = Path(envstr("DANGJIAN_MEDIA_DIR", str(DATA_DIR / "uploads")))
+UPLOAD_MAX_BYTES = envint("DANGJIAN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Production hardening (active whenever DEBUG is off).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = envbool("DANGJIAN_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("DANGJIAN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "dangjian.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "社区党建工作平台 API",
+    "DESCRIPTION": "Organizations, members and the records of community Party work. Scoped to the caller's subtree.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("DANGJIAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Domain thresholds (domain-rules.md). Every number is a default a deployment may change;
+# DANGJIAN_RULES_FILE names a JSON file whose keys override these.
+DOMAIN_RULES: dict[str, object] = {
+    "branch_min_full_members": 3,
+    "branch_max_members": 50,
+    "general_branch_min_full_members": 50,
+    "committee_min_full_members": 100,
+    "branch_committee_min_full_members": 7,
+    "term_years": {"community_committee": 5, "street_committee": 5, "general_branch": 3, "branch": 3},
+    "term_reminder_months": 6,
+    "lost_contact_months": 6,
+    "abroad_keep_years": 5,
+    "transfer_report_months": 3,
+}
+_rules_file = envstr("DANGJIAN_RULES_FILE")
+if _rules_file:
+    import json
+
+    DOMAIN_RULES.update(json.loads(Path(_rules_file).read_text(encoding="utf-8")))

@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from dangjian.core.api import router
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("roster/", include("dangjian.members.roster_urls")),
+    path("life/", include("dangjian.life.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("inspection/", include("dangjian.inspection.urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "dangjian.core.views.not_found"
+handler403 = "dangjian.core.views.forbidden"
+handler500 = "dangjian.core.views.server_error"
