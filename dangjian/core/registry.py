@@ -36,11 +36,28 @@ class DemoBuilder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class OrgSection:
+    """A link shown on every organization page, e.g. the life compliance table.
+    `url_name` takes the organization's pk as its only argument."""
+
+    label: str
+    url_name: str
+    domain: str
+    order: int = 100
+
+    def visible(self, user: Any) -> bool:
+        from dangjian.accounts.roles import allows
+
+        return allows(user.role, self.domain)
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     home_cards: list[HomeCard] = field(default_factory=list)
     demo_builders: list[DemoBuilder] = field(default_factory=list)
+    org_sections: list[OrgSection] = field(default_factory=list)
 
 
 registry = Registry()
@@ -62,3 +79,9 @@ def register_demo_builder(builder: DemoBuilder) -> None:
     if all(b.name != builder.name for b in registry.demo_builders):
         registry.demo_builders.append(builder)
         registry.demo_builders.sort(key=lambda b: b.order)
+
+
+def register_org_section(section: OrgSection) -> None:
+    if section not in registry.org_sections:
+        registry.org_sections.append(section)
+        registry.org_sections.sort(key=lambda s: s.order)

@@ -6,4 +6,5 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/new-child/", views.create_child, name="create_child"),
 ]
