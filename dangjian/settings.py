@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "dangjian.core",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.life",
     "dangjian.dues",
     "dangjian.inspection",
+    "dangjian.selfcheck",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from the vendored sidecar package (no CDN), split view (no inline script).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dangjian.core.api import router
 
@@ -12,9 +12,10 @@ urlpatterns = [
     path("life/", include("dangjian.life.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
+    path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler404 = "dangjian.core.views.not_found"

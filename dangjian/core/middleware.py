@@ -26,7 +26,6 @@ class SecurityHeadersMiddleware:
             response = self.get_response(request)
         finally:
             source_ip.reset(token)
-        if not request.path.startswith("/api/docs"):
-            response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SelfcheckConfig(AppConfig):
+    name = "dangjian.selfcheck"
+    verbose_name = "自查体检"
+
+    def ready(self) -> None:
+        from dangjian.selfcheck import registrations  # noqa: F401

@@ -1,0 +1,1 @@
+"""Navigation, home cards and demo builders of this app (dangjian.core.registry)."""
