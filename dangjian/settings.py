@@ -143,7 +143,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if DEBUG or TESTING:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; collectstatic fills it in production
+    STATIC_ROOT.mkdir(
+        parents=True, exist_ok=True
+    )  # WhiteNoise expects it; collectstatic fills it in production
 MEDIA_ROOT = Path(envstr("DANGJIAN_MEDIA_DIR", str(DATA_DIR / "uploads")))
 UPLOAD_MAX_BYTES = envint("DANGJIAN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES

@@ -1,11 +1,11 @@
 """Test bases: factories for the core graph and a small world with one named persona per role.
 
-    street 街道党工委 (S)
-    ├── community 社区党委 C1
-    │   ├── branch B1 (group G1)
-    │   └── branch B2
-    └── community 社区党委 C2
-        └── branch B3
+street 街道党工委 (S)
+├── community 社区党委 C1
+│   ├── branch B1 (group G1)
+│   └── branch B2
+└── community 社区党委 C2
+    └── branch B3
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dangjian.accounts.roles import Role
 from dangjian.lib import idcard
 from dangjian.members.models import Education, Member, MemberCategory, Membership, MemberStatus
 from dangjian.members.services import name_initials
-from dangjian.orgs.models import OrgKind, Organization
+from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.services import set_path
 
-PASSWORD = "Test-Passw0rd!"
+PASSWORD = "Test-Passw0rd!"  # noqa: S105 (test personas only)
 _rng = random.Random(20240601)
 
 
@@ -83,8 +83,12 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
 def make_user(role: str, organization: Organization, username: str | None = None, **kwargs: Any) -> User:
     user = User(
-        username=username or f"{role}-{organization.code}".lower(), role=role, organization=organization,
-        must_change_password=False, password_changed_at=timezone.now(), **kwargs,
+        username=username or f"{role}-{organization.code}".lower(),
+        role=role,
+        organization=organization,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
+        **kwargs,
     )
     user.set_password(PASSWORD)
     user.save()
@@ -108,9 +112,15 @@ class World:
 
 
 def build_world() -> World:
-    street = OrganizationFactory(code="S", name="玄武门街道党工委", kind=OrgKind.STREET_COMMITTEE, locality="江苏省南京市玄武区")
-    c1 = OrganizationFactory(code="C1", name="香铺营社区党委", kind=OrgKind.COMMUNITY_COMMITTEE, parent=street)
-    c2 = OrganizationFactory(code="C2", name="唱经楼社区党委", kind=OrgKind.COMMUNITY_COMMITTEE, parent=street)
+    street = OrganizationFactory(
+        code="S", name="玄武门街道党工委", kind=OrgKind.STREET_COMMITTEE, locality="江苏省南京市玄武区"
+    )
+    c1 = OrganizationFactory(
+        code="C1", name="香铺营社区党委", kind=OrgKind.COMMUNITY_COMMITTEE, parent=street
+    )
+    c2 = OrganizationFactory(
+        code="C2", name="唱经楼社区党委", kind=OrgKind.COMMUNITY_COMMITTEE, parent=street
+    )
     b1 = OrganizationFactory(code="B1", name="第一党支部", kind=OrgKind.BRANCH, parent=c1, basis="building")
     b2 = OrganizationFactory(code="B2", name="第二党支部", kind=OrgKind.BRANCH, parent=c1, basis="grid")
     b3 = OrganizationFactory(code="B3", name="唱经楼第一党支部", kind=OrgKind.BRANCH, parent=c2)

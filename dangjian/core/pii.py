@@ -64,8 +64,12 @@ def pii_fields(label: str) -> tuple[models.Field, models.Field, models.Field]:
     `phone_enc, phone_hmac, phone_last4 = pii_fields("联系电话")`."""
     return (
         models.TextField(f"{label}（密文）", blank=True, default="", editable=False),
-        models.CharField(f"{label}（检索摘要）", max_length=64, blank=True, default="", db_index=True, editable=False),
-        models.CharField(f"{label}后四位", max_length=4, blank=True, default="", db_index=True, editable=False),
+        models.CharField(
+            f"{label}（检索摘要）", max_length=64, blank=True, default="", db_index=True, editable=False
+        ),
+        models.CharField(
+            f"{label}后四位", max_length=4, blank=True, default="", db_index=True, editable=False
+        ),
     )
 
 

@@ -55,7 +55,9 @@ def get_for_user_or_404(qs_or_model: Any, user: Any, action: str = READ, **looku
         raise Http404("未找到该记录，或不在您的管辖范围内") from exc
 
 
-def org_in_scope(user: Any, organization: Organization, domain: str = Domain.RECORDS, action: str = WRITE) -> bool:
+def org_in_scope(
+    user: Any, organization: Organization, domain: str = Domain.RECORDS, action: str = WRITE
+) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.role == Role.MEMBER or not allows(user.role, domain, action):
@@ -63,7 +65,9 @@ def org_in_scope(user: Any, organization: Organization, domain: str = Domain.REC
     return organization.path.startswith(user.organization.path)
 
 
-def require_org(user: Any, organization: Organization, domain: str = Domain.RECORDS, action: str = WRITE) -> None:
+def require_org(
+    user: Any, organization: Organization, domain: str = Domain.RECORDS, action: str = WRITE
+) -> None:
     """Raise 404 unless the user may act on records of `organization` (never reveal it exists)."""
     if not org_in_scope(user, organization, domain, action):
         raise Http404("未找到该党组织，或不在您的管辖范围内")

@@ -18,12 +18,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"title": "未找到", "message": "未找到该页面或记录，或不在您的管辖范围内。"}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "未找到", "message": "未找到该页面或记录，或不在您的管辖范围内。"},
+        status=404,
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"title": "无权访问", "message": "您的角色无权进行此操作。"}, status=403)
+    return render(
+        request, "core/error.html", {"title": "无权访问", "message": "您的角色无权进行此操作。"}, status=403
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"title": "系统错误", "message": "系统出现错误，已记录，请稍后再试。"}, status=500)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "系统错误", "message": "系统出现错误，已记录，请稍后再试。"},
+        status=500,
+    )

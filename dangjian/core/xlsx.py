@@ -105,4 +105,6 @@ def read_rows(source: str | IO[bytes], sheet: int = 0) -> list[list[Any]]:
             wb = CalamineWorkbook.from_filelike(source)
         return wb.get_sheet_by_index(sheet).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several error types for unreadable input
-        raise SpreadsheetError("无法读取该文件，请上传Excel（.xlsx/.xls）或WPS、LibreOffice保存的表格文件") from exc
+        raise SpreadsheetError(
+            "无法读取该文件，请上传Excel（.xlsx/.xls）或WPS、LibreOffice保存的表格文件"
+        ) from exc

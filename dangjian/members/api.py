@@ -30,10 +30,32 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "address",
-            "organization", "organization_name", "group", "category", "employer", "floating_direction", "floating_place",
-            "status", "joined_on", "confirmed_on", "lost_contact_since", "hardship", "elderly", "mobility_impaired",
-            "deceased_on", "left_on", "version",
+            "id",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "education",
+            "address",
+            "organization",
+            "organization_name",
+            "group",
+            "category",
+            "employer",
+            "floating_direction",
+            "floating_place",
+            "status",
+            "joined_on",
+            "confirmed_on",
+            "lost_contact_since",
+            "hardship",
+            "elderly",
+            "mobility_impaired",
+            "deceased_on",
+            "left_on",
+            "version",
         ]
 
     def _own(self, obj: Member) -> bool:
@@ -60,7 +82,9 @@ class MemberWriteSerializer(serializers.Serializer):
     group = serializers.IntegerField(required=False, allow_null=True, default=None)
     category = serializers.ChoiceField(choices=MemberCategory.choices)
     employer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    floating_direction = serializers.ChoiceField(choices=FloatingDirection.choices, required=False, allow_blank=True, default="")
+    floating_direction = serializers.ChoiceField(
+        choices=FloatingDirection.choices, required=False, allow_blank=True, default=""
+    )
     floating_place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=MemberStatus.choices)
     joined_on = serializers.DateField()
@@ -93,18 +117,24 @@ def _placement(user: Any, org_id: int | None) -> Organization | None:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[
-        OpenApiParameter("q", str, description="姓名、拼音首字母或身份证后几位"),
-        OpenApiParameter("category", str, enum=MemberCategory.values),
-        OpenApiParameter("status", str, enum=MemberStatus.values),
-        OpenApiParameter("org", int, description="党组织（含下级）"),
-    ]),
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="姓名、拼音首字母或身份证后几位"),
+            OpenApiParameter("category", str, enum=MemberCategory.values),
+            OpenApiParameter("status", str, enum=MemberStatus.values),
+            OpenApiParameter("org", int, description="党组织（含下级）"),
+        ]
+    ),
     create=extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer}),
     partial_update=extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer}),
 )
 class MemberViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Member.objects.select_related("organization")
     serializer_class = MemberSerializer
@@ -114,7 +144,9 @@ class MemberViewSet(
         qs = super().get_queryset()
         if self.action == "list":
             orgs = Organization.objects.subtree(self.request.user.organization)
-            qs = member_list(qs, MemberFilters.from_params(self.request.query_params, orgs), timezone.localdate())
+            qs = member_list(
+                qs, MemberFilters.from_params(self.request.query_params, orgs), timezone.localdate()
+            )
         return qs
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -122,12 +154,20 @@ class MemberViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         org = _placement(request.user, data.pop("organization"))
-        group = Organization.objects.filter(pk=data.pop("group")).first() if data.get("group") else data.pop("group", None)
+        group = (
+            Organization.objects.filter(pk=data.pop("group")).first()
+            if data.get("group")
+            else data.pop("group", None)
+        )
         try:
             member = services.member_create(actor=request.user, organization=org, group=group, data=data)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-        return Response(MemberSerializer(member, context={"request": request}).data, status=status.HTTP_201_CREATED)
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return Response(
+            MemberSerializer(member, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
@@ -142,7 +182,9 @@ class MemberViewSet(
         except services.StaleVersion as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
         return Response(MemberSerializer(member, context={"request": request}).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

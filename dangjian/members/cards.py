@@ -17,16 +17,20 @@ def members_card(request: Any) -> dict[str, Any] | None:
     if user.role == Role.MEMBER or not user.can(Domain.RECORDS):
         return None
     today = timezone.localdate()
-    stats = Member.objects.for_user(user).current().aggregate(
-        total=Count("id"),
-        full=Count("id", filter=Q(status=MemberStatus.FULL)),
-        probationary=Count("id", filter=Q(status=MemberStatus.PROBATIONARY)),
-        resident=Count("id", filter=Q(category=MemberCategory.RESIDENT)),
-        in_service=Count("id", filter=Q(category=MemberCategory.IN_SERVICE)),
-        floating=Count("id", filter=Q(category=MemberCategory.FLOATING)),
-        over_60=Count("id", filter=Q(birth_date__lte=add_years(today, -60))),
-        lost=Count("id", filter=Q(lost_contact_since__isnull=False)),
-        hardship=Count("id", filter=Q(hardship=True)),
+    stats = (
+        Member.objects.for_user(user)
+        .current()
+        .aggregate(
+            total=Count("id"),
+            full=Count("id", filter=Q(status=MemberStatus.FULL)),
+            probationary=Count("id", filter=Q(status=MemberStatus.PROBATIONARY)),
+            resident=Count("id", filter=Q(category=MemberCategory.RESIDENT)),
+            in_service=Count("id", filter=Q(category=MemberCategory.IN_SERVICE)),
+            floating=Count("id", filter=Q(category=MemberCategory.FLOATING)),
+            over_60=Count("id", filter=Q(birth_date__lte=add_years(today, -60))),
+            lost=Count("id", filter=Q(lost_contact_since__isnull=False)),
+            hardship=Count("id", filter=Q(hardship=True)),
+        )
     )
     return stats
 

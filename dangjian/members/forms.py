@@ -7,12 +7,14 @@ from django import forms
 
 from dangjian.core.forms import DateInput
 from dangjian.members.models import Education, FloatingDirection, MemberCategory, MemberStatus
-from dangjian.orgs.models import OrgKind, Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 
 class MemberForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, help_text="18位，出生日期和性别由号码自动读取")
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, help_text="18位，出生日期和性别由号码自动读取"
+    )
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
     education = forms.ChoiceField(label="学历", choices=Education.choices)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -21,12 +23,16 @@ class MemberForm(forms.Form):
     group = forms.ModelChoiceField(label="党小组", queryset=Organization.objects.none(), required=False)
     category = forms.ChoiceField(label="党员类别", choices=MemberCategory.choices)
     employer = forms.CharField(label="工作单位", max_length=100, required=False, help_text="在职党员必填")
-    floating_direction = forms.ChoiceField(label="流动方向", choices=[("", "—")] + FloatingDirection.choices, required=False)
+    floating_direction = forms.ChoiceField(
+        label="流动方向", choices=[("", "—")] + FloatingDirection.choices, required=False
+    )
     floating_place = forms.CharField(label="流入地/流出地", max_length=100, required=False)
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
     joined_on = forms.DateField(label="入党日期", widget=DateInput)
     confirmed_on = forms.DateField(label="转正日期", widget=DateInput, required=False)
-    lost_contact_since = forms.DateField(label="失联日期", widget=DateInput, required=False, help_text="与组织失去联系的日期；恢复联系后清空")
+    lost_contact_since = forms.DateField(
+        label="失联日期", widget=DateInput, required=False, help_text="与组织失去联系的日期；恢复联系后清空"
+    )
     hardship = forms.BooleanField(label="困难党员", required=False)
     elderly = forms.BooleanField(label="高龄党员", required=False)
     mobility_impaired = forms.BooleanField(label="行动不便", required=False)

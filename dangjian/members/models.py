@@ -72,7 +72,9 @@ class MemberQuerySet(ScopedQuerySet):
 
 class Member(models.Model):
     name = models.CharField("姓名", max_length=50)
-    name_initials = models.CharField("姓名拼音首字母", max_length=50, db_index=True, editable=False, default="")
+    name_initials = models.CharField(
+        "姓名拼音首字母", max_length=50, db_index=True, editable=False, default=""
+    )
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期")
@@ -96,7 +98,9 @@ class Member(models.Model):
     )
     category = models.CharField("党员类别", max_length=16, choices=MemberCategory.choices)
     employer = models.CharField("工作单位", max_length=100, blank=True)
-    floating_direction = models.CharField("流动方向", max_length=16, choices=FloatingDirection.choices, blank=True)
+    floating_direction = models.CharField(
+        "流动方向", max_length=16, choices=FloatingDirection.choices, blank=True
+    )
     floating_place = models.CharField("流入地/流出地", max_length=100, blank=True)
 
     status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices)
@@ -124,7 +128,9 @@ class Member(models.Model):
         verbose_name_plural = "党员"
         ordering = ["organization__path", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["id_number_hmac"], condition=~Q(id_number_hmac=""), name="unique_id_number"),
+            models.UniqueConstraint(
+                fields=["id_number_hmac"], condition=~Q(id_number_hmac=""), name="unique_id_number"
+            ),
             models.CheckConstraint(
                 condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=models.F("joined_on")),
                 name="confirmed_after_joined",
@@ -147,7 +153,9 @@ class Membership(models.Model):
     """A member's belonging to one organization for a period; `until` is the last day (None: ongoing)."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
     since = models.DateField("起始日期")
     until = models.DateField("截止日期", null=True, blank=True)
 
@@ -160,8 +168,12 @@ class Membership(models.Model):
         ordering = ["member", "since"]
         indexes = [models.Index(fields=["organization", "since", "until"])]
         constraints = [
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="period_order"),
-            models.UniqueConstraint(fields=["member"], condition=Q(until__isnull=True), name="one_open_membership"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="period_order"
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(until__isnull=True), name="one_open_membership"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,16 +194,30 @@ class TransferDirection(models.TextChoices):
 class Transfer(models.Model):
     """组织关系转接: a member's organization relationship moving in, out, or inside the tree."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers"
+    )
     direction = models.CharField("方向", max_length=10, choices=TransferDirection.choices)
     date = models.DateField("转接日期")
     from_org = models.ForeignKey(
-        "orgs.Organization", verbose_name="转出党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Organization",
+        verbose_name="转出党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_org = models.ForeignKey(
-        "orgs.Organization", verbose_name="转入党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Organization",
+        verbose_name="转入党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    counterpart = models.CharField("对方党组织", max_length=100, blank=True, help_text="系统外的转出地或转入地")
+    counterpart = models.CharField(
+        "对方党组织", max_length=100, blank=True, help_text="系统外的转出地或转入地"
+    )
     letter_no = models.CharField("介绍信编号", max_length=40, blank=True)
     report_by = models.DateField("报到期限", null=True, blank=True)
     reported_on = models.DateField("报到日期", null=True, blank=True)
@@ -216,7 +242,9 @@ class Transfer(models.Model):
 class AbroadStay(models.Model):
     """出国(境)党员: membership kept (保留组织关系) for a limited period."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="abroad_stays")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="abroad_stays"
+    )
     destination = models.CharField("前往国家（地区）", max_length=60)
     purpose = models.CharField("事由", max_length=100, blank=True)
     left_on = models.DateField("出国（境）日期")

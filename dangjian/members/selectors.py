@@ -35,7 +35,9 @@ class MemberFilters:
             org = orgs.filter(pk=int(org_id)).first()
         return cls(
             q=params.get("q", "").strip()[:40],
-            category=params.get("category", "") if params.get("category", "") in MemberCategory.values else "",
+            category=params.get("category", "")
+            if params.get("category", "") in MemberCategory.values
+            else "",
             status=params.get("status", "") if params.get("status", "") in MemberStatus.values else "",
             age_band=params.get("age_band", "") if params.get("age_band", "") in AgeBand.values else "",
             org=org,

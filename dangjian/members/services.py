@@ -18,12 +18,27 @@ from dangjian.lib.masking import mask_id_number, mask_phone
 from dangjian.lib.periods import add_months, add_years
 from dangjian.members.models import AbroadStay, Member, Membership, Transfer, TransferDirection
 from dangjian.members.validation import LABELS, clean_member_data
-from dangjian.orgs.models import OrgKind, Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 PLAIN_FIELDS = [
-    "name", "gender", "ethnicity", "birth_date", "education", "address", "category", "employer",
-    "floating_direction", "floating_place", "status", "joined_on", "confirmed_on", "lost_contact_since",
-    "hardship", "elderly", "mobility_impaired", "remarks",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "address",
+    "category",
+    "employer",
+    "floating_direction",
+    "floating_place",
+    "status",
+    "joined_on",
+    "confirmed_on",
+    "lost_contact_since",
+    "hardship",
+    "elderly",
+    "mobility_impaired",
+    "remarks",
 ]
 
 
@@ -68,8 +83,13 @@ def check_unique_id(id_number: str, exclude_pk: int | None = None) -> None:
 def _apply(member: Member, cleaned: dict[str, Any]) -> None:
     for f in PLAIN_FIELDS:
         if f in cleaned:
-            setattr(member, f, cleaned[f] if cleaned[f] is not None else (
-                "" if isinstance(Member._meta.get_field(f).default, str) else cleaned[f]))
+            setattr(
+                member,
+                f,
+                cleaned[f]
+                if cleaned[f] is not None
+                else ("" if isinstance(Member._meta.get_field(f).default, str) else cleaned[f]),
+            )
     member.id_number = cleaned["id_number"]
     member.phone = cleaned.get("phone", "")
     member.name_initials = name_initials(member.name)
@@ -84,7 +104,11 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def member_create(
-    *, actor: Any, organization: Organization, data: dict[str, Any], group: Organization | None = None,
+    *,
+    actor: Any,
+    organization: Organization,
+    data: dict[str, Any],
+    group: Organization | None = None,
     since: dt.date | None = None,
 ) -> Member:
     cleaned = _validated(data)
@@ -95,7 +119,9 @@ def member_create(
     member.full_clean(exclude=["id_number_enc", "id_number_hmac", "phone_enc", "phone_hmac"])
     member.save()
     Membership.objects.create(member=member, organization=organization, since=since or cleaned["joined_on"])
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=member, data={"new": audit_snapshot(member)})
+    audit_record(
+        actor=actor, event_type=EventType.CREATE, subject=member, data={"new": audit_snapshot(member)}
+    )
     return member
 
 
@@ -106,7 +132,10 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any], version: 
     if locked.version != version:
         raise StaleVersion()
     before = audit_snapshot(locked)
-    merged = {f: getattr(locked, f) for f in PLAIN_FIELDS} | {"id_number": locked.id_number, "phone": locked.phone}
+    merged = {f: getattr(locked, f) for f in PLAIN_FIELDS} | {
+        "id_number": locked.id_number,
+        "phone": locked.phone,
+    }
     merged.update(data)
     cleaned = _validated(merged)
     check_unique_id(cleaned["id_number"], exclude_pk=locked.pk)
@@ -127,8 +156,15 @@ def _move_membership(member: Member, organization: Organization | None, day: dt.
 
 @transaction.atomic
 def transfer_in(
-    *, actor: Any, organization: Organization, data: dict[str, Any], date: dt.date, counterpart: str,
-    letter_no: str = "", reported_on: dt.date | None = None, group: Organization | None = None,
+    *,
+    actor: Any,
+    organization: Organization,
+    data: dict[str, Any],
+    date: dt.date,
+    counterpart: str,
+    letter_no: str = "",
+    reported_on: dt.date | None = None,
+    group: Organization | None = None,
 ) -> Member:
     """A member arriving from outside the system: a new record, a membership from `date`."""
     if not counterpart.strip():
@@ -137,8 +173,14 @@ def transfer_in(
         raise ValidationError({"date": "转接日期不能晚于今天"})
     member = member_create(actor=actor, organization=organization, data=data, group=group, since=date)
     Transfer.objects.create(
-        member=member, direction=TransferDirection.IN, date=date, to_org=organization, counterpart=counterpart.strip(),
-        letter_no=letter_no, report_by=add_months(date, rule("transfer_report_months")), reported_on=reported_on or date,
+        member=member,
+        direction=TransferDirection.IN,
+        date=date,
+        to_org=organization,
+        counterpart=counterpart.strip(),
+        letter_no=letter_no,
+        report_by=add_months(date, rule("transfer_report_months")),
+        reported_on=reported_on or date,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     return member
@@ -146,7 +188,13 @@ def transfer_in(
 
 @transaction.atomic
 def transfer_out(
-    *, actor: Any, member: Member, date: dt.date, counterpart: str, letter_no: str = "", reason: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    date: dt.date,
+    counterpart: str,
+    letter_no: str = "",
+    reason: str = "",
     version: int,
 ) -> Transfer:
     locked = Member.objects.select_for_update().get(pk=member.pk)
@@ -156,7 +204,9 @@ def transfer_out(
         raise ValidationError({"date": "该党员已转出或已去世"})
     if not counterpart.strip():
         raise ValidationError({"counterpart": "请填写转入党组织（对方党组织）"})
-    since = Membership.objects.filter(member=locked, until__isnull=True).values_list("since", flat=True).first()
+    since = (
+        Membership.objects.filter(member=locked, until__isnull=True).values_list("since", flat=True).first()
+    )
     if since and date <= since:
         raise ValidationError({"date": f"转出日期须晚于编入本组织的日期（{since:%Y-%m-%d}）"})
     if date > timezone.localdate():
@@ -166,17 +216,34 @@ def transfer_out(
     locked.save()
     _move_membership(locked, None, date)
     transfer = Transfer.objects.create(
-        member=locked, direction=TransferDirection.OUT, date=date, from_org=locked.organization,
-        counterpart=counterpart.strip(), letter_no=letter_no, reason=reason,
-        report_by=add_months(date, rule("transfer_report_months")), recorded_by=actor if getattr(actor, "pk", None) else None,
+        member=locked,
+        direction=TransferDirection.OUT,
+        date=date,
+        from_org=locked.organization,
+        counterpart=counterpart.strip(),
+        letter_no=letter_no,
+        reason=reason,
+        report_by=add_months(date, rule("transfer_report_months")),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=locked, data={"transfer_out": {"date": date, "to": counterpart}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.UPDATE,
+        subject=locked,
+        data={"transfer_out": {"date": date, "to": counterpart}},
+    )
     return transfer
 
 
 @transaction.atomic
 def transfer_internal(
-    *, actor: Any, member: Member, to_org: Organization, date: dt.date, version: int, group: Organization | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    to_org: Organization,
+    date: dt.date,
+    version: int,
+    group: Organization | None = None,
 ) -> Transfer:
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if locked.version != version:
@@ -186,7 +253,9 @@ def transfer_internal(
     check_placement(to_org, group)
     if to_org.pk == locked.organization_id:
         raise ValidationError({"to_org": "转入党组织与当前党组织相同"})
-    since = Membership.objects.filter(member=locked, until__isnull=True).values_list("since", flat=True).first()
+    since = (
+        Membership.objects.filter(member=locked, until__isnull=True).values_list("since", flat=True).first()
+    )
     if since and date <= since:
         raise ValidationError({"date": f"调整日期须晚于编入当前组织的日期（{since:%Y-%m-%d}）"})
     from_org = locked.organization
@@ -195,10 +264,20 @@ def transfer_internal(
     locked.save()
     _move_membership(locked, to_org, date)
     transfer = Transfer.objects.create(
-        member=locked, direction=TransferDirection.INTERNAL, date=date, from_org=from_org, to_org=to_org,
-        reported_on=date, recorded_by=actor if getattr(actor, "pk", None) else None,
+        member=locked,
+        direction=TransferDirection.INTERNAL,
+        date=date,
+        from_org=from_org,
+        to_org=to_org,
+        reported_on=date,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=locked, data={"changes": {"organization": [from_org.pk, to_org.pk]}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.UPDATE,
+        subject=locked,
+        data={"changes": {"organization": [from_org.pk, to_org.pk]}},
+    )
     return transfer
 
 
@@ -213,23 +292,47 @@ def record_death(*, actor: Any, member: Member, date: dt.date, version: int) -> 
     locked.version += 1
     locked.save()
     Membership.objects.filter(member=locked, until__isnull=True).update(until=date)
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=locked, data={"changes": {"deceased_on": [None, date]}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.UPDATE,
+        subject=locked,
+        data={"changes": {"deceased_on": [None, date]}},
+    )
     return locked
 
 
 @transaction.atomic
 def abroad_stay_create(
-    *, actor: Any, member: Member, destination: str, left_on: dt.date, purpose: str = "", kept_until: dt.date | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    destination: str,
+    left_on: dt.date,
+    purpose: str = "",
+    kept_until: dt.date | None = None,
 ) -> AbroadStay:
     limit = add_years(left_on, rule("abroad_keep_years"))
     kept_until = kept_until or limit
     if kept_until > limit:
-        raise ValidationError({"kept_until": f"保留组织关系一般不超过{rule('abroad_keep_years')}年（至{limit:%Y-%m-%d}）"})
-    stay = AbroadStay(member=member, destination=destination.strip(), purpose=purpose, left_on=left_on, kept_until=kept_until)
+        raise ValidationError(
+            {"kept_until": f"保留组织关系一般不超过{rule('abroad_keep_years')}年（至{limit:%Y-%m-%d}）"}
+        )
+    stay = AbroadStay(
+        member=member,
+        destination=destination.strip(),
+        purpose=purpose,
+        left_on=left_on,
+        kept_until=kept_until,
+    )
     stay.full_clean()
     stay.save()
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=stay, organization=member.organization,
-                 data={"new": {"destination": destination, "left_on": left_on, "kept_until": kept_until}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=stay,
+        organization=member.organization,
+        data={"new": {"destination": destination, "left_on": left_on, "kept_until": kept_until}},
+    )
     return stay
 
 

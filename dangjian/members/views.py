@@ -16,7 +16,8 @@ from dangjian.lib.masking import mask_id_number, mask_phone
 from dangjian.members import services
 from dangjian.members.forms import MemberForm, TransferInForm, TransferInternalForm, TransferOutForm
 from dangjian.members.models import AgeBand, Member, MemberCategory, MemberStatus
-from dangjian.members.selectors import MemberFilters, member_list as select_members
+from dangjian.members.selectors import MemberFilters
+from dangjian.members.selectors import member_list as select_members
 from dangjian.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -38,44 +39,60 @@ def member_list(request: HttpRequest) -> HttpResponse:
     qs = select_members(Member.objects.for_user(request.user), filters, timezone.localdate())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"m": m, "age": m.age(timezone.localdate()), "phone": mask_phone(m.phone)}
-        for m in page.object_list
+        {"m": m, "age": m.age(timezone.localdate()), "phone": mask_phone(m.phone)} for m in page.object_list
     ]
-    return render(request, "members/list.html", {
-        "page": page, "rows": rows, "filters": filters, "query": filters.as_query(),
-        "orgs": orgs.active().exclude(kind="group"), "categories": MemberCategory.choices,
-        "statuses": MemberStatus.choices, "age_bands": AgeBand.choices,
-        "can_write": request.user.can(Domain.RECORDS, WRITE),
-    })
+    return render(
+        request,
+        "members/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "query": filters.as_query(),
+            "orgs": orgs.active().exclude(kind="group"),
+            "categories": MemberCategory.choices,
+            "statuses": MemberStatus.choices,
+            "age_bands": AgeBand.choices,
+            "can_write": request.user.can(Domain.RECORDS, WRITE),
+        },
+    )
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_for_user_or_404(Member.objects.select_related("organization", "group"), request.user, pk=pk)
     own = request.user.member_id == member.pk
-    history = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:30])
+    history = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[:30]
+    )
     changes = []
     for record in history:
         prev = record.prev_record
         if prev is None:
             changes.append({"record": record, "fields": ["建档"]})
             continue
-        delta = record.diff_against(prev, excluded_fields=["id_number_enc", "phone_enc", "id_number_hmac", "phone_hmac", "version"])
+        delta = record.diff_against(
+            prev, excluded_fields=["id_number_enc", "phone_enc", "id_number_hmac", "phone_hmac", "version"]
+        )
         fields = [Member._meta.get_field(c.field).verbose_name for c in delta.changes]
         changes.append({"record": record, "fields": fields or ["（无字段变化）"]})
-    return render(request, "members/detail.html", {
-        "m": member,
-        "own": own,
-        "age": member.age(timezone.localdate()),
-        "id_masked": member.id_number if own else mask_id_number(member.id_number),
-        "phone_masked": member.phone if own else mask_phone(member.phone),
-        "may_reveal": request.user.may_reveal_pii and not own,
-        "can_write": org_in_scope(request.user, member.organization),
-        "memberships": member.memberships.select_related("organization").order_by("since"),
-        "transfers": member.transfers.select_related("from_org", "to_org"),
-        "abroad": member.abroad_stays.all(),
-        "changes": changes,
-    })
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "m": member,
+            "own": own,
+            "age": member.age(timezone.localdate()),
+            "id_masked": member.id_number if own else mask_id_number(member.id_number),
+            "phone_masked": member.phone if own else mask_phone(member.phone),
+            "may_reveal": request.user.may_reveal_pii and not own,
+            "can_write": org_in_scope(request.user, member.organization),
+            "memberships": member.memberships.select_related("organization").order_by("since"),
+            "transfers": member.transfers.select_related("from_org", "to_org"),
+            "abroad": member.abroad_stays.all(),
+            "changes": changes,
+        },
+    )
 
 
 @login_required
@@ -96,7 +113,12 @@ def create(request: HttpRequest) -> HttpResponse:
         org = form.cleaned_data["organization"]
         require_org(request.user, org)
         try:
-            member = services.member_create(actor=request.user, organization=org, group=form.cleaned_data["group"], data=form.member_data())
+            member = services.member_create(
+                actor=request.user,
+                organization=org,
+                group=form.cleaned_data["group"],
+                data=form.member_data(),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -110,7 +132,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_for_user_or_404(Member, request.user, WRITE, pk=pk)
     orgs = _orgs(request)
     initial = {f: getattr(member, f) for f in services.PLAIN_FIELDS} | {
-        "id_number": member.id_number, "phone": member.phone, "organization": member.organization, "group": member.group,
+        "id_number": member.id_number,
+        "phone": member.phone,
+        "organization": member.organization,
+        "group": member.group,
     }
     form = MemberForm(request.POST or None, initial=initial, orgs=orgs)
     form.fields["organization"].disabled = True
@@ -119,13 +144,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = int(request.POST.get("version", member.version)) if request.method == "POST" else member.version
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, member=member, data=form.member_data(), version=version)
+            services.member_update(
+                actor=request.user, member=member, data=form.member_data(), version=version
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "title": f"编辑党员 {member.name}", "version": version, "member": member})
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": f"编辑党员 {member.name}", "version": version, "member": member},
+    )
 
 
 @login_required
@@ -137,8 +168,13 @@ def transfer_in(request: HttpRequest) -> HttpResponse:
         require_org(request.user, org)
         try:
             member = services.transfer_in(
-                actor=request.user, organization=org, group=form.cleaned_data["group"], data=form.member_data(),
-                date=form.cleaned_data["date"], counterpart=form.cleaned_data["counterpart"], letter_no=form.cleaned_data["letter_no"],
+                actor=request.user,
+                organization=org,
+                group=form.cleaned_data["group"],
+                data=form.member_data(),
+                date=form.cleaned_data["date"],
+                counterpart=form.cleaned_data["counterpart"],
+                letter_no=form.cleaned_data["letter_no"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -154,7 +190,12 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferOutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.transfer_out(actor=request.user, member=member, version=int(request.POST.get("version", 0)), **form.cleaned_data)
+            services.transfer_out(
+                actor=request.user,
+                member=member,
+                version=int(request.POST.get("version", 0)),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -170,11 +211,17 @@ def transfer_internal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         require_org(request.user, form.cleaned_data["to_org"])
         try:
-            services.transfer_internal(actor=request.user, member=member, version=int(request.POST.get("version", 0)), **form.cleaned_data)
+            services.transfer_internal(
+                actor=request.user,
+                member=member,
+                version=int(request.POST.get("version", 0)),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"已将{member.name}调整至{form.cleaned_data['to_org'].name}")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/transfer.html", {"form": form, "m": member, "title": "组织关系调整（系统内）"})
-
+    return render(
+        request, "members/transfer.html", {"form": form, "m": member, "title": "组织关系调整（系统内）"}
+    )

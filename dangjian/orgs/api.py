@@ -11,7 +11,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "code", "name", "kind", "kind_label", "basis", "parent", "depth", "founded_on", "dissolved_on", "locality"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "basis",
+            "parent",
+            "depth",
+            "founded_on",
+            "dissolved_on",
+            "locality",
+        ]
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -27,7 +39,16 @@ class CommitteeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Committee
-        fields = ["id", "organization", "elected_on", "term_years", "ends_on", "is_current", "secretary_is_director", "seats"]
+        fields = [
+            "id",
+            "organization",
+            "elected_on",
+            "term_years",
+            "ends_on",
+            "is_current",
+            "secretary_is_director",
+            "seats",
+        ]
 
 
 class OrganizationViewSet(ScopedReadOnlyViewSet):

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.accounts.roles import Domain
-from dangjian.orgs.models import OrgKind, Organization
+from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.selectors import structure_warnings
 
 

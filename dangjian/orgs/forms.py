@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.forms import DateInput
-from dangjian.orgs.models import ALLOWED_CHILDREN, BranchBasis, OrgKind, Organization
+from dangjian.orgs.models import ALLOWED_CHILDREN, BranchBasis, Organization, OrgKind
 
 
 class OrganizationForm(forms.Form):

@@ -53,7 +53,12 @@ class Organization(models.Model):
     kind = models.CharField("组织类别", max_length=24, choices=OrgKind.choices)
     basis = models.CharField("组建方式", max_length=16, choices=BranchBasis.choices, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialized path of primary keys ("/1/7/42/"): a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -123,7 +128,9 @@ class Committee(models.Model):
             models.UniqueConstraint(
                 fields=["organization"], condition=models.Q(is_current=True), name="one_current_committee"
             ),
-            models.CheckConstraint(condition=models.Q(term_years__gte=1, term_years__lte=5), name="term_1_to_5_years"),
+            models.CheckConstraint(
+                condition=models.Q(term_years__gte=1, term_years__lte=5), name="term_1_to_5_years"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +145,9 @@ class Committee(models.Model):
 
 
 class CommitteeSeat(models.Model):
-    committee = models.ForeignKey(Committee, verbose_name="委员会", on_delete=models.PROTECT, related_name="seats")
+    committee = models.ForeignKey(
+        Committee, verbose_name="委员会", on_delete=models.PROTECT, related_name="seats"
+    )
     member = models.ForeignKey(
         "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="committee_seats"
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.rules import rule
-from dangjian.orgs.models import ALLOWED_CHILDREN, Committee, CommitteeSeat, OrgKind, Organization
+from dangjian.orgs.models import ALLOWED_CHILDREN, Committee, CommitteeSeat, Organization, OrgKind
 
 
 def check_parent(*, kind: str, parent: Organization | None) -> None:
@@ -20,9 +20,7 @@ def check_parent(*, kind: str, parent: Organization | None) -> None:
             raise ValidationError({"parent": "只有街道党工委可以没有上级党组织"})
         return
     if kind not in ALLOWED_CHILDREN[parent.kind]:
-        raise ValidationError(
-            {"parent": f"{OrgKind(parent.kind).label}下不能设立{OrgKind(kind).label}"}
-        )
+        raise ValidationError({"parent": f"{OrgKind(parent.kind).label}下不能设立{OrgKind(kind).label}"})
 
 
 def set_path(org: Organization) -> None:
@@ -31,14 +29,22 @@ def set_path(org: Organization) -> None:
 
 
 @transaction.atomic
-def organization_create(*, actor: Any, parent: Organization | None, code: str, name: str, kind: str, **fields: Any) -> Organization:
+def organization_create(
+    *, actor: Any, parent: Organization | None, code: str, name: str, kind: str, **fields: Any
+) -> Organization:
     check_parent(kind=kind, parent=parent)
     org = Organization(parent=parent, code=code.strip(), name=name.strip(), kind=kind, **fields)
     org.full_clean(exclude=["path"])
     org.save()
     set_path(org)
     org.save(update_fields=["path", "depth"])
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=org, organization=org, data={"new": {"code": org.code, "name": org.name, "kind": org.kind}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=org,
+        organization=org,
+        data={"new": {"code": org.code, "name": org.name, "kind": org.kind}},
+    )
     return org
 
 
@@ -48,8 +54,13 @@ def default_term_years(kind: str) -> int:
 
 @transaction.atomic
 def committee_create(
-    *, actor: Any, organization: Organization, elected_on: dt.date, term_years: int | None = None,
-    secretary_is_director: bool = False, seats: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    *,
+    actor: Any,
+    organization: Organization,
+    elected_on: dt.date,
+    term_years: int | None = None,
+    secretary_is_director: bool = False,
+    seats: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> Committee:
     """A new term: the previous current committee ends, its open seats close the day before."""
     previous = Committee.objects.filter(organization=organization, is_current=True).first()
@@ -58,17 +69,30 @@ def committee_create(
             raise ValidationError({"elected_on": "新一届的选举日期须晚于上一届"})
         previous.is_current = False
         previous.save(update_fields=["is_current"])
-        CommitteeSeat.objects.filter(committee=previous, until__isnull=True).update(until=elected_on - dt.timedelta(days=1))
+        CommitteeSeat.objects.filter(committee=previous, until__isnull=True).update(
+            until=elected_on - dt.timedelta(days=1)
+        )
     committee = Committee(
-        organization=organization, elected_on=elected_on,
-        term_years=term_years or default_term_years(organization.kind), secretary_is_director=secretary_is_director,
+        organization=organization,
+        elected_on=elected_on,
+        term_years=term_years or default_term_years(organization.kind),
+        secretary_is_director=secretary_is_director,
     )
     committee.full_clean()
     committee.save()
     for seat in seats:
         CommitteeSeat.objects.create(committee=committee, since=elected_on, **seat)
     audit_record(
-        actor=actor, event_type=EventType.CREATE, subject=committee, organization=organization,
-        data={"new": {"elected_on": elected_on, "term_years": committee.term_years, "seats": [(s["member"].pk, s["role"]) for s in seats]}},
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=committee,
+        organization=organization,
+        data={
+            "new": {
+                "elected_on": elected_on,
+                "term_years": committee.term_years,
+                "seats": [(s["member"].pk, s["role"]) for s in seats],
+            }
+        },
     )
     return committee

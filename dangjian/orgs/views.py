@@ -35,16 +35,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = []
     if sees_members:
         members = list(
-            Member.objects.for_user(request.user).current().filter(organization=org).select_related("group").order_by("name")[:60]
+            Member.objects.for_user(request.user)
+            .current()
+            .filter(organization=org)
+            .select_related("group")
+            .order_by("name")[:60]
         )
-    return render(request, "orgs/detail.html", {
-        "org": org, "node": node, "committee": committee,
-        "seats": selectors.current_seats(committee) if committee else [],
-        "members": members, "sees_members": sees_members,
-        "partners": org.partner_units.all(),
-        "sections": [s for s in registry.org_sections if s.visible(request.user)],
-        "can_write": request.user.can(Domain.ORGS, WRITE),
-    })
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "node": node,
+            "committee": committee,
+            "seats": selectors.current_seats(committee) if committee else [],
+            "members": members,
+            "sees_members": sees_members,
+            "partners": org.partner_units.all(),
+            "sections": [s for s in registry.org_sections if s.visible(request.user)],
+            "can_write": request.user.can(Domain.ORGS, WRITE),
+        },
+    )
 
 
 @login_required
