@@ -5,6 +5,7 @@ With nothing set: an embedded SQLite database and keys in ./data, jobs in-proces
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",  # login failure lockout (security block below)
+    "django_otp",  # two-factor TOTP (security block below)
+    "django_otp.plugins.otp_totp",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.audit",
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.life",
     "dangjian.dues",
+    "dangjian.recruitment",
+    "dangjian.elections",
     "dangjian.inspection",
     "dangjian.selfcheck",
 ]
@@ -75,11 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (second factor in this session)
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dangjian.accounts.middleware.AccountPolicyMiddleware",  # password change/expiry, admin 2FA, 三员分立
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -125,6 +134,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "dangjian.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "dangjian.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"count": envint("DANGJIAN_PASSWORD_HISTORY", 5)},
+    },
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -153,6 +166,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Production hardening (active whenever DEBUG is off).
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # the CSRF token reaches HTMX through the page (hx-headers), never from JS
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
@@ -163,6 +178,34 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = envint("DANGJIAN_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Security (issue 10; docs/security.md) -----------------------------------------------------
+# Identity: password policy numbers (等级保护 defaults), lockout, two factors for the administrators.
+PASSWORD_MAX_AGE_DAYS = envint("DANGJIAN_PASSWORD_MAX_AGE_DAYS", 90)  # 0: passwords never expire
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username or address before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DANGJIAN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("DANGJIAN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.lockout_response"  # Chinese page, status 429
+AXES_CLIENT_IP_CALLABLE = "dangjian.audit.context.client_ip"  # the same address the audit log records
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
+# Behind N reverse proxies, the client address is the Nth entry from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("DANGJIAN_TRUSTED_PROXY_COUNT", 0)
+OTP_TOTP_ISSUER = "社区党建工作平台"
+# Audit log retention: never less than 180 days (网络安全法 Article 21).
+AUDIT_RETENTION_DAYS = max(180, envint("DANGJIAN_AUDIT_RETENTION_DAYS", 180))
+# Key rotation: the previous field keys (comma-separated), still accepted for reading until
+# `dangjian rotate_keys` has re-encrypted everything with DANGJIAN_FIELD_KEY.
+FIELD_ENCRYPTION_OLD_KEYS = envlist("DANGJIAN_FIELD_KEY_OLD")
+# Uploads inside zip containers (xlsx, docx, ods): refuse zip bombs.
+UPLOAD_MAX_UNZIPPED_BYTES = envint("DANGJIAN_UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+UPLOAD_MAX_ZIP_RATIO = envint("DANGJIAN_UPLOAD_MAX_ZIP_RATIO", 100)
+# ----------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("roster/", include("dangjian.members.roster_urls")),
     path("life/", include("dangjian.life.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
+    path("elections/", include("dangjian.elections.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
     path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),

@@ -31,8 +31,22 @@ class RecruitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recruitment
-        fields = ["id", "name", "gender", "birth_date", "id_number", "education", "organization", "stage", "status",
-                  "last_step", "last_step_on", "member", "steps", "violations"]
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "education",
+            "organization",
+            "stage",
+            "status",
+            "last_step",
+            "last_step_on",
+            "member",
+            "steps",
+            "violations",
+        ]
 
     def get_id_number(self, obj: Recruitment) -> str:
         return mask_id_number(obj.id_number)

@@ -100,16 +100,28 @@ def build(ctx: Any) -> None:
             dates = {n: d + shift for n, d in dates.items()}
             if max(dates.values()) > today:
                 continue
-        birth = admitted.birth_date if admitted else dt.date(today.year - rng.randrange(22, 45), rng.randrange(1, 13), rng.randrange(1, 28))
+        birth = (
+            admitted.birth_date
+            if admitted
+            else dt.date(today.year - rng.randrange(22, 45), rng.randrange(1, 13), rng.randrange(1, 28))
+        )
         gender = admitted.gender if admitted else ("M" if rng.random() < 0.5 else "F")
         file = Recruitment(
             member=admitted,
-            name=admitted.name if admitted else SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))],
-            gender=gender, birth_date=birth,
-            education=rng.choice(["undergraduate", "college", "postgraduate"]), organization=branch,
+            name=admitted.name
+            if admitted
+            else SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))],
+            gender=gender,
+            birth_date=birth,
+            education=rng.choice(["undergraduate", "college", "postgraduate"]),
+            organization=branch,
             occupation=rng.choice(["社区工作者", "教师", "个体工商户", "快递员", "护士", "企业职员"]),
-            stage=stage_of(set(dates)), last_step=max(dates), last_step_on=dates[max(dates)], status=FileStatus.ACTIVE,
-            training_days=3 if top >= 11 else None, training_hours=24 if top >= 11 else None,
+            stage=stage_of(set(dates)),
+            last_step=max(dates),
+            last_step_on=dates[max(dates)],
+            status=FileStatus.ACTIVE,
+            training_days=3 if top >= 11 else None,
+            training_hours=24 if top >= 11 else None,
             publicity_start=dates.get(12),
             publicity_end=dates[12] + dt.timedelta(days=20) if 12 in dates else None,
         )
@@ -131,15 +143,26 @@ def build(ctx: Any) -> None:
         if 5 in dates:
             contacts = rng.sample(people, 2)
             for m in contacts:
-                sponsors.append(RecruitSponsor(recruitment=file, member=m, role=ContactRole.CONTACT, since=dates[5]))
+                sponsors.append(
+                    RecruitSponsor(recruitment=file, member=m, role=ContactRole.CONTACT, since=dates[5])
+                )
                 if 9 in dates:
-                    sponsors.append(RecruitSponsor(recruitment=file, member=m, role=ContactRole.SPONSOR, since=dates[9]))
+                    sponsors.append(
+                        RecruitSponsor(recruitment=file, member=m, role=ContactRole.SPONSOR, since=dates[9])
+                    )
             day, end = dates[3], dates.get(7, today)
             while True:
                 day = day + dt.timedelta(days=rng.randrange(60, 88))
                 if day > end:
                     break
-                logs.append(CultivationLog(recruitment=file, date=day, sponsor=rng.choice(contacts), content=rng.choice(CULTIVATION_TEXTS)))
+                logs.append(
+                    CultivationLog(
+                        recruitment=file,
+                        date=day,
+                        sponsor=rng.choice(contacts),
+                        content=rng.choice(CULTIVATION_TEXTS),
+                    )
+                )
     RecruitStep.objects.bulk_create(steps, batch_size=2000)
     RecruitDocument.objects.bulk_create(docs, batch_size=2000)
     RecruitSponsor.objects.bulk_create(sponsors, batch_size=2000)

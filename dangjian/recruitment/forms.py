@@ -23,7 +23,9 @@ class RecruitmentForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    number = forms.TypedChoiceField(label="步骤", coerce=int, choices=[(s.number, f"{s.number}. {s.title}") for s in STEPS])
+    number = forms.TypedChoiceField(
+        label="步骤", coerce=int, choices=[(s.number, f"{s.number}. {s.title}") for s in STEPS]
+    )
     date = forms.DateField(label="日期", widget=DateInput)
     body = forms.CharField(label="决定或办理的组织/人员", max_length=100, required=False)
     note = forms.CharField(label="情况说明", widget=forms.Textarea, required=False)

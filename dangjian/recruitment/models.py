@@ -32,13 +32,20 @@ class Recruitment(models.Model):
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT, related_name="recruitments"
     )
-    stage = models.CharField("所处阶段", max_length=16, choices=RecruitStage.choices, default=RecruitStage.APPLICANT)
+    stage = models.CharField(
+        "所处阶段", max_length=16, choices=RecruitStage.choices, default=RecruitStage.APPLICANT
+    )
     last_step = models.PositiveSmallIntegerField("最近完成步骤", default=0)
     last_step_on = models.DateField("最近步骤日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=FileStatus.choices, default=FileStatus.ACTIVE)
     stopped_reason = models.CharField("终止原因", max_length=200, blank=True)
     member = models.OneToOneField(
-        "members.Member", verbose_name="党员档案", null=True, blank=True, on_delete=models.PROTECT, related_name="recruitment"
+        "members.Member",
+        verbose_name="党员档案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recruitment",
     )
     training_days = models.PositiveSmallIntegerField("集中培训天数", null=True, blank=True)
     training_hours = models.PositiveSmallIntegerField("集中培训学时", null=True, blank=True)
@@ -58,7 +65,9 @@ class Recruitment(models.Model):
         indexes = [models.Index(fields=["organization", "status", "stage"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number_hmac"], condition=Q(status="active"), name="one_active_recruitment_per_person"
+                fields=["id_number_hmac"],
+                condition=Q(status="active"),
+                name="one_active_recruitment_per_person",
             )
         ]
 
@@ -121,7 +130,9 @@ class RecruitSponsor(models.Model):
     """培养联系人 and 入党介绍人: full members of the same branch."""
 
     recruitment = models.ForeignKey(Recruitment, on_delete=models.PROTECT, related_name="sponsors")
-    member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField("身份", max_length=10, choices=ContactRole.choices)
     since = models.DateField("指定日期")
 
@@ -131,7 +142,9 @@ class RecruitSponsor(models.Model):
     class Meta:
         verbose_name = "培养联系人/入党介绍人"
         verbose_name_plural = "培养联系人/入党介绍人"
-        constraints = [models.UniqueConstraint(fields=["recruitment", "member", "role"], name="one_role_per_sponsor")]
+        constraints = [
+            models.UniqueConstraint(fields=["recruitment", "member", "role"], name="one_role_per_sponsor")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.member}"
@@ -142,7 +155,9 @@ class CultivationLog(models.Model):
 
     recruitment = models.ForeignKey(Recruitment, on_delete=models.PROTECT, related_name="cultivation")
     date = models.DateField("考察日期")
-    sponsor = models.ForeignKey("members.Member", verbose_name="培养联系人", on_delete=models.PROTECT, related_name="+")
+    sponsor = models.ForeignKey(
+        "members.Member", verbose_name="培养联系人", on_delete=models.PROTECT, related_name="+"
+    )
     content = models.TextField("考察情况")
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
 

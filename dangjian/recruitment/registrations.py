@@ -21,6 +21,14 @@ def _demo(ctx: Any) -> None:
     build(ctx)
 
 
-register_nav(NavItem("发展党员", "recruitment:list", Domain.RECORDS, order=40, roles=frozenset({"street_staff", "community_worker", "branch_secretary", "inspector"})))
+register_nav(
+    NavItem(
+        "发展党员",
+        "recruitment:list",
+        Domain.RECORDS,
+        order=40,
+        roles=frozenset({"street_staff", "community_worker", "branch_secretary", "inspector"}),
+    )
+)
 register_home_card(HomeCard("recruitment/cards/due.html", due_card, order=40))
 register_demo_builder(DemoBuilder("recruitment", _demo, order=50))

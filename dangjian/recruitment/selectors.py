@@ -17,7 +17,9 @@ from dangjian.recruitment.timeline import Upcoming, Violation, check, upcoming
 
 
 def with_timeline(qs: QuerySet[Recruitment]) -> QuerySet[Recruitment]:
-    return qs.select_related("organization").prefetch_related("steps", "documents", "cultivation", "sponsors", "extensions")
+    return qs.select_related("organization").prefetch_related(
+        "steps", "documents", "cultivation", "sponsors", "extensions"
+    )
 
 
 @dataclass
@@ -36,7 +38,13 @@ def file_views(qs: QuerySet[Recruitment], today: dt.date) -> list[FileView]:
     out = []
     for file in with_timeline(qs):
         t = timeline_of(file)
-        out.append(FileView(file, check(t, lim, today), upcoming(t, lim, today) if file.status == FileStatus.ACTIVE else []))
+        out.append(
+            FileView(
+                file,
+                check(t, lim, today),
+                upcoming(t, lim, today) if file.status == FileStatus.ACTIVE else [],
+            )
+        )
     return out
 
 
@@ -60,7 +68,9 @@ def pipeline(qs: QuerySet[Recruitment], today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def due_within(qs: QuerySet[Recruitment], today: dt.date, days: int = 30) -> list[tuple[Recruitment, Upcoming]]:
+def due_within(
+    qs: QuerySet[Recruitment], today: dt.date, days: int = 30
+) -> list[tuple[Recruitment, Upcoming]]:
     """Every active file's next steps whose due date falls in the next `days` days (or is past)."""
     horizon = today + dt.timedelta(days=days)
     out = []

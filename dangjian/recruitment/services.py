@@ -62,8 +62,15 @@ def violations(recruitment: Recruitment, today: dt.date | None = None) -> list[V
 
 @transaction.atomic
 def recruitment_create(
-    *, actor: Any, organization: Organization, name: str, id_number: str, education: str, applied_on: dt.date,
-    phone_number: str = "", occupation: str = "",
+    *,
+    actor: Any,
+    organization: Organization,
+    name: str,
+    id_number: str,
+    education: str,
+    applied_on: dt.date,
+    phone_number: str = "",
+    occupation: str = "",
 ) -> Recruitment:
     errors: dict[str, str] = {}
     if organization.kind != OrgKind.BRANCH:
@@ -83,7 +90,9 @@ def recruitment_create(
         errors["applied_on"] = "递交申请日期不能晚于今天"
     if parsed is not None:
         if age_on(parsed.birth_date, applied_on) < limits().min_age:
-            errors["applied_on"] = f"申请入党须年满{limits().min_age}周岁（《中国共产党发展党员工作细则》第六条）"
+            errors["applied_on"] = (
+                f"申请入党须年满{limits().min_age}周岁（《中国共产党发展党员工作细则》第六条）"
+            )
         digest = pii.digest(parsed.value)
         if Recruitment.objects.filter(id_number_hmac=digest, status=FileStatus.ACTIVE).exists():
             errors["id_number"] = "此人已有正在培养中的发展党员档案"
@@ -95,16 +104,27 @@ def recruitment_create(
         raise ValidationError(errors)
     assert parsed is not None
     file = Recruitment(
-        name=name.strip(), gender=parsed.gender, birth_date=parsed.birth_date, education=education,
-        organization=organization, occupation=occupation,
+        name=name.strip(),
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        education=education,
+        organization=organization,
+        occupation=occupation,
     )
     file.id_number = parsed.value
     file.phone = clean_phone
     file.full_clean(exclude=["id_number_enc", "id_number_hmac", "phone_enc", "phone_hmac"])
     file.save()
-    RecruitDocument.objects.create(recruitment=file, kind=DocumentKind.APPLICATION, date=applied_on, recorded_by=_user(actor))
+    RecruitDocument.objects.create(
+        recruitment=file, kind=DocumentKind.APPLICATION, date=applied_on, recorded_by=_user(actor)
+    )
     _put_step(actor, file, 1, applied_on, body="申请人", note="")
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=file, data={"new": {"name": file.name, "applied_on": applied_on}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=file,
+        data={"new": {"name": file.name, "applied_on": applied_on}},
+    )
     return file
 
 
@@ -113,7 +133,14 @@ def _user(actor: Any) -> Any:
 
 
 def _put_step(actor: Any, file: Recruitment, number: int, date: dt.date, body: str, note: str) -> RecruitStep:
-    step = RecruitStep.objects.create(recruitment=file, number=number, date=date, body=body or STEP[number].body, note=note, recorded_by=_user(actor))
+    step = RecruitStep.objects.create(
+        recruitment=file,
+        number=number,
+        date=date,
+        body=body or STEP[number].body,
+        note=note,
+        recorded_by=_user(actor),
+    )
     recorded = set(file.steps.values_list("number", flat=True))
     file.stage = stage_of(recorded)
     if number >= file.last_step:
@@ -124,7 +151,16 @@ def _put_step(actor: Any, file: Recruitment, number: int, date: dt.date, body: s
 
 
 @transaction.atomic
-def step_record(*, actor: Any, recruitment: Recruitment, number: int, date: dt.date, body: str = "", note: str = "", version: int) -> list[Violation]:
+def step_record(
+    *,
+    actor: Any,
+    recruitment: Recruitment,
+    number: int,
+    date: dt.date,
+    body: str = "",
+    note: str = "",
+    version: int,
+) -> list[Violation]:
     """Record one step. Refused (nothing stored) when it breaks order or a refusing rule; otherwise
     stored, and the time-limit violations it brings are returned so the page shows them."""
     file = Recruitment.objects.select_for_update().get(pk=recruitment.pk)
@@ -138,8 +174,15 @@ def step_record(*, actor: Any, recruitment: Recruitment, number: int, date: dt.d
         raise ValidationError({"number": f"第{number}步已记录；更正请新增说明，不可覆盖"})
     if number == 9 and file.sponsors.filter(role=ContactRole.SPONSOR).count() != 2:
         raise ValidationError({"number": "确定入党介绍人前请先指定两名入党介绍人（《细则》第十五条）"})
-    if number == 11 and not ((file.training_days or 0) >= limits().training_days or (file.training_hours or 0) >= limits().training_hours):
-        raise ValidationError({"number": f"请先填写集中培训天数或学时（不少于{limits().training_days}天或{limits().training_hours}学时，《细则》第十八条）"})
+    if number == 11 and not (
+        (file.training_days or 0) >= limits().training_days
+        or (file.training_hours or 0) >= limits().training_hours
+    ):
+        raise ValidationError(
+            {
+                "number": f"请先填写集中培训天数或学时（不少于{limits().training_days}天或{limits().training_hours}学时，《细则》第十八条）"
+            }
+        )
     before = {v for v in violations(file)}
     tentative = timeline_of(file)
     tentative.dates[number] = date
@@ -164,9 +207,15 @@ def _admit(actor: Any, file: Recruitment) -> None:
     counted from the day the branch meeting admitted them (step 15)."""
     admitted = file.steps.get(number=15).date
     member = Member(
-        name=file.name, gender=file.gender, birth_date=file.birth_date, education=file.education,
-        organization=file.organization, category=MemberCategory.RESIDENT, status=MemberStatus.PROBATIONARY,
-        joined_on=admitted, employer=file.occupation,
+        name=file.name,
+        gender=file.gender,
+        birth_date=file.birth_date,
+        education=file.education,
+        organization=file.organization,
+        category=MemberCategory.RESIDENT,
+        status=MemberStatus.PROBATIONARY,
+        joined_on=admitted,
+        employer=file.occupation,
     )
     member.id_number = file.id_number
     member.phone = file.phone
@@ -175,7 +224,12 @@ def _admit(actor: Any, file: Recruitment) -> None:
     Membership.objects.create(member=member, organization=file.organization, since=admitted)
     file.member = member
     file.save(update_fields=["member"])
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=member, data={"from_recruitment": file.pk, "status": "probationary"})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=member,
+        data={"from_recruitment": file.pk, "status": "probationary"},
+    )
 
 
 def _confirm(actor: Any, file: Recruitment) -> None:
@@ -187,11 +241,18 @@ def _confirm(actor: Any, file: Recruitment) -> None:
     member.confirmed_on = end
     member.version += 1
     member.save()
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=member, data={"changes": {"status": ["probationary", "full"], "confirmed_on": [None, end]}})
+    audit_record(
+        actor=actor,
+        event_type=EventType.UPDATE,
+        subject=member,
+        data={"changes": {"status": ["probationary", "full"], "confirmed_on": [None, end]}},
+    )
 
 
 @transaction.atomic
-def sponsor_add(*, actor: Any, recruitment: Recruitment, member: Member, role: str, since: dt.date) -> RecruitSponsor:
+def sponsor_add(
+    *, actor: Any, recruitment: Recruitment, member: Member, role: str, since: dt.date
+) -> RecruitSponsor:
     errors = {}
     if member.organization_id != recruitment.organization_id:
         errors["member"] = "培养联系人和入党介绍人应为本支部党员"
@@ -204,12 +265,20 @@ def sponsor_add(*, actor: Any, recruitment: Recruitment, member: Member, role: s
     if errors:
         raise ValidationError(errors)
     sponsor = RecruitSponsor.objects.create(recruitment=recruitment, member=member, role=role, since=since)
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=sponsor, organization=recruitment.organization, data={"role": role, "member": member.pk})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=sponsor,
+        organization=recruitment.organization,
+        data={"role": role, "member": member.pk},
+    )
     return sponsor
 
 
 @transaction.atomic
-def cultivation_add(*, actor: Any, recruitment: Recruitment, date: dt.date, sponsor: Member, content: str) -> CultivationLog:
+def cultivation_add(
+    *, actor: Any, recruitment: Recruitment, date: dt.date, sponsor: Member, content: str
+) -> CultivationLog:
     errors = {}
     if not recruitment.sponsors.filter(member=sponsor).exists():
         errors["sponsor"] = "考察人应为已指定的培养联系人或入党介绍人"
@@ -224,13 +293,23 @@ def cultivation_add(*, actor: Any, recruitment: Recruitment, date: dt.date, spon
         errors["date"] = "考察日期不能早于确定为入党积极分子的日期"
     if errors:
         raise ValidationError(errors)
-    entry = CultivationLog.objects.create(recruitment=recruitment, date=date, sponsor=sponsor, content=content.strip(), recorded_by=_user(actor))
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=entry, organization=recruitment.organization, data={"date": date})
+    entry = CultivationLog.objects.create(
+        recruitment=recruitment, date=date, sponsor=sponsor, content=content.strip(), recorded_by=_user(actor)
+    )
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=entry,
+        organization=recruitment.organization,
+        data={"date": date},
+    )
     return entry
 
 
 @transaction.atomic
-def document_add(*, actor: Any, recruitment: Recruitment, kind: str, date: dt.date, note: str = "", file: Any = None) -> RecruitDocument:
+def document_add(
+    *, actor: Any, recruitment: Recruitment, kind: str, date: dt.date, note: str = "", file: Any = None
+) -> RecruitDocument:
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": "材料类别无效"})
     if date > timezone.localdate():
@@ -239,23 +318,41 @@ def document_add(*, actor: Any, recruitment: Recruitment, kind: str, date: dt.da
     if file is not None:
         doc.file = file
     doc.save()
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=doc, organization=recruitment.organization, data={"kind": kind, "date": date})
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=doc,
+        organization=recruitment.organization,
+        data={"kind": kind, "date": date},
+    )
     return doc
 
 
 @transaction.atomic
-def extension_add(*, actor: Any, recruitment: Recruitment, decided_on: dt.date, months: int, reason: str) -> ProbationExtension:
+def extension_add(
+    *, actor: Any, recruitment: Recruitment, decided_on: dt.date, months: int, reason: str
+) -> ProbationExtension:
     lim = limits()
     if recruitment.member_id is None:
         raise ValidationError({"months": "尚未接收为预备党员"})
     if recruitment.extensions.exists():
         raise ValidationError({"months": "预备期只能延长一次（《细则》第三十二条）"})
     if not 1 <= months <= lim.extension_months_max:
-        raise ValidationError({"months": f"延长时间为1至{lim.extension_months_max}个月（《细则》第三十二条）"})
+        raise ValidationError(
+            {"months": f"延长时间为1至{lim.extension_months_max}个月（《细则》第三十二条）"}
+        )
     if not reason.strip():
         raise ValidationError({"reason": "请填写延长预备期的原因"})
-    ext = ProbationExtension.objects.create(recruitment=recruitment, decided_on=decided_on, months=months, reason=reason.strip())
-    audit_record(actor=actor, event_type=EventType.CREATE, subject=ext, organization=recruitment.organization, data={"months": months})
+    ext = ProbationExtension.objects.create(
+        recruitment=recruitment, decided_on=decided_on, months=months, reason=reason.strip()
+    )
+    audit_record(
+        actor=actor,
+        event_type=EventType.CREATE,
+        subject=ext,
+        organization=recruitment.organization,
+        data={"months": months},
+    )
     return ext
 
 
@@ -263,7 +360,9 @@ def extension_add(*, actor: Any, recruitment: Recruitment, decided_on: dt.date, 
 def training_record(*, actor: Any, recruitment: Recruitment, days: int | None, hours: int | None) -> None:
     recruitment.training_days, recruitment.training_hours = days, hours
     recruitment.save(update_fields=["training_days", "training_hours"])
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=recruitment, data={"training": [days, hours]})
+    audit_record(
+        actor=actor, event_type=EventType.UPDATE, subject=recruitment, data={"training": [days, hours]}
+    )
 
 
 @transaction.atomic
@@ -272,7 +371,9 @@ def publicity_record(*, actor: Any, recruitment: Recruitment, start: dt.date, en
         raise ValidationError({"end": "公示结束日期不能早于开始日期"})
     recruitment.publicity_start, recruitment.publicity_end = start, end
     recruitment.save(update_fields=["publicity_start", "publicity_end"])
-    audit_record(actor=actor, event_type=EventType.UPDATE, subject=recruitment, data={"publicity": [start, end]})
+    audit_record(
+        actor=actor, event_type=EventType.UPDATE, subject=recruitment, data={"publicity": [start, end]}
+    )
 
 
 @transaction.atomic

@@ -51,11 +51,21 @@ def file_list(request: HttpRequest) -> HttpResponse:
     if stage in RecruitStage.values:
         listed = listed.filter(stage=stage)
     views = selectors.file_views(listed[:300], today)
-    return render(request, "recruitment/list.html", {
-        "pipeline": selectors.pipeline(qs, today), "views": views, "due": selectors.due_within(qs, today, 30),
-        "stage": stage, "status": status, "today": today, "stages": RecruitStage.choices, "statuses": FileStatus.choices,
-        "can_write": request.user.can(Domain.RECORDS, WRITE),
-    })
+    return render(
+        request,
+        "recruitment/list.html",
+        {
+            "pipeline": selectors.pipeline(qs, today),
+            "views": views,
+            "due": selectors.due_within(qs, today, 30),
+            "stage": stage,
+            "status": status,
+            "today": today,
+            "stages": RecruitStage.choices,
+            "statuses": FileStatus.choices,
+            "can_write": request.user.can(Domain.RECORDS, WRITE),
+        },
+    )
 
 
 @login_required
@@ -84,9 +94,15 @@ def _forms(file: Recruitment, data: Any = None, which: str = "") -> dict[str, fo
         "sponsor": SponsorForm(data if which == "sponsor" else None, members=members),
         "cultivation": CultivationForm(data if which == "cultivation" else None, sponsors=sponsors),
         "document": DocumentForm(data if which == "document" else None),
-        "training": TrainingForm(data if which == "training" else None, initial={
-            "training_days": file.training_days, "training_hours": file.training_hours,
-            "publicity_start": file.publicity_start, "publicity_end": file.publicity_end}),
+        "training": TrainingForm(
+            data if which == "training" else None,
+            initial={
+                "training_days": file.training_days,
+                "training_hours": file.training_hours,
+                "publicity_start": file.publicity_start,
+                "publicity_end": file.publicity_end,
+            },
+        ),
         "extension": ExtensionForm(data if which == "extension" else None),
     }
     for f in built.values():
@@ -100,14 +116,31 @@ def detail(request: HttpRequest, pk: int, bound: dict[str, forms.Form] | None = 
     today = timezone.localdate()
     view = selectors.file_views(Recruitment.objects.filter(pk=file.pk), today)[0]
     dates = {s.number: s for s in file.steps.all()}
-    rows = [{"step": s, "record": dates.get(s.number), "problems": [v for v in view.violations if v.step == s.number]} for s in STEPS]
-    return render(request, "recruitment/detail.html", {
-        "f": file, "view": view, "rows": rows, "id_masked": mask_id_number(file.id_number),
-        "forms": bound or _forms(file), "can_write": org_in_scope(request.user, file.organization) and file.status == FileStatus.ACTIVE,
-    })
+    rows = [
+        {
+            "step": s,
+            "record": dates.get(s.number),
+            "problems": [v for v in view.violations if v.step == s.number],
+        }
+        for s in STEPS
+    ]
+    return render(
+        request,
+        "recruitment/detail.html",
+        {
+            "f": file,
+            "view": view,
+            "rows": rows,
+            "id_masked": mask_id_number(file.id_number),
+            "forms": bound or _forms(file),
+            "can_write": org_in_scope(request.user, file.organization) and file.status == FileStatus.ACTIVE,
+        },
+    )
 
 
-def _act(request: HttpRequest, pk: int, which: str, apply: Callable[[Recruitment, dict[str, Any]], str]) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, which: str, apply: Callable[[Recruitment, dict[str, Any]], str]
+) -> HttpResponse:
     file = get_for_user_or_404(_scope(request), request.user, WRITE, pk=pk)
     bound = _forms(file, request.POST, which)
     form = bound[which]
@@ -127,7 +160,9 @@ def _act(request: HttpRequest, pk: int, which: str, apply: Callable[[Recruitment
 @require_POST
 def record_step(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(file: Recruitment, data: dict[str, Any]) -> str:
-        flagged = services.step_record(actor=request.user, recruitment=file, version=int(request.POST.get("version", 0)), **data)
+        flagged = services.step_record(
+            actor=request.user, recruitment=file, version=int(request.POST.get("version", 0)), **data
+        )
         for v in flagged:
             messages.warning(request, f"{v.message}（{v.basis}）")
         return f"已记录第{data['number']}步"
@@ -138,34 +173,58 @@ def record_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_sponsor(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "sponsor", lambda f, d: (services.sponsor_add(actor=request.user, recruitment=f, **d), "已指定")[1])
+    return _act(
+        request,
+        pk,
+        "sponsor",
+        lambda f, d: (services.sponsor_add(actor=request.user, recruitment=f, **d), "已指定")[1],
+    )
 
 
 @login_required
 @require_POST
 def add_cultivation(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "cultivation", lambda f, d: (services.cultivation_add(actor=request.user, recruitment=f, **d), "已记录考察情况")[1])
+    return _act(
+        request,
+        pk,
+        "cultivation",
+        lambda f, d: (services.cultivation_add(actor=request.user, recruitment=f, **d), "已记录考察情况")[1],
+    )
 
 
 @login_required
 @require_POST
 def add_document(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "document", lambda f, d: (services.document_add(actor=request.user, recruitment=f, **d), "已登记材料")[1])
+    return _act(
+        request,
+        pk,
+        "document",
+        lambda f, d: (services.document_add(actor=request.user, recruitment=f, **d), "已登记材料")[1],
+    )
 
 
 @login_required
 @require_POST
 def add_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "extension", lambda f, d: (services.extension_add(actor=request.user, recruitment=f, **d), "已记录延长预备期")[1])
+    return _act(
+        request,
+        pk,
+        "extension",
+        lambda f, d: (services.extension_add(actor=request.user, recruitment=f, **d), "已记录延长预备期")[1],
+    )
 
 
 @login_required
 @require_POST
 def set_training(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(file: Recruitment, data: dict[str, Any]) -> str:
-        services.training_record(actor=request.user, recruitment=file, days=data["training_days"], hours=data["training_hours"])
+        services.training_record(
+            actor=request.user, recruitment=file, days=data["training_days"], hours=data["training_hours"]
+        )
         if data["publicity_start"] and data["publicity_end"]:
-            services.publicity_record(actor=request.user, recruitment=file, start=data["publicity_start"], end=data["publicity_end"])
+            services.publicity_record(
+                actor=request.user, recruitment=file, start=data["publicity_start"], end=data["publicity_end"]
+            )
         return "已保存培训与公示情况"
 
     return _act(request, pk, "training", apply)
@@ -177,16 +236,44 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = _scope(request)
     views = selectors.file_views(qs, timezone.localdate())
     key_steps = [1, 2, 3, 7, 10, 11, 15, 17, 20, 23, 24]
-    headers = ["姓名", "性别", "出生日期", "身份证号码", "党支部", "所处阶段", "状态"] + [f"{n}.{s.title}" for n in key_steps for s in STEPS if s.number == n] + ["问题"]
+    headers = (
+        ["姓名", "性别", "出生日期", "身份证号码", "党支部", "所处阶段", "状态"]
+        + [f"{n}.{s.title}" for n in key_steps for s in STEPS if s.number == n]
+        + ["问题"]
+    )
     rows = []
     for v in views:
         dates = {s.number: s.date for s in v.file.steps.all()}
-        rows.append([
-            v.file.name, v.file.get_gender_display(), v.file.birth_date, mask_id_number(v.file.id_number), v.file.organization.name,
-            v.file.get_stage_display(), v.file.get_status_display(), *[dates.get(n) for n in key_steps],
-            "；".join(x.message for x in v.violations),
-        ])
-    audit_record(actor=request.user, event_type=EventType.EXPORT, organization=request.user.organization, object_type="recruitment.Recruitment",
-                 object_repr="发展党员工作台账", data={"rows": len(rows)})
+        rows.append(
+            [
+                v.file.name,
+                v.file.get_gender_display(),
+                v.file.birth_date,
+                mask_id_number(v.file.id_number),
+                v.file.organization.name,
+                v.file.get_stage_display(),
+                v.file.get_status_display(),
+                *[dates.get(n) for n in key_steps],
+                "；".join(x.message for x in v.violations),
+            ]
+        )
+    audit_record(
+        actor=request.user,
+        event_type=EventType.EXPORT,
+        organization=request.user.organization,
+        object_type="recruitment.Recruitment",
+        object_repr="发展党员工作台账",
+        data={"rows": len(rows)},
+    )
     today = timezone.localdate()
-    return xlsx_response(f"发展党员工作台账-{today:%Y%m%d}.xlsx", [Sheet("发展党员台账", headers, rows, caption=f"{request.user.organization.name}发展党员工作台账（{today:%Y年%m月%d日}）")])
+    return xlsx_response(
+        f"发展党员工作台账-{today:%Y%m%d}.xlsx",
+        [
+            Sheet(
+                "发展党员台账",
+                headers,
+                rows,
+                caption=f"{request.user.organization.name}发展党员工作台账（{today:%Y年%m月%d日}）",
+            )
+        ],
+    )
