@@ -20,7 +20,7 @@ def build(ctx: Any) -> None:
     by_branch: dict[int, list[Any]] = {}
     for m in ctx.members:
         by_branch.setdefault(m.organization_id, []).append(m)
-    elections, voters, candidates, planted = [], [], [], []
+    voters, candidates, planted = [], [], []
     plans = []
     for i, committee in enumerate(committees[: max(10, len(committees) // 2)]):
         day = committee.elected_on

@@ -99,7 +99,7 @@ def check(t: Timeline, limits: Limits, today: dt.date) -> list[Violation]:
                     "REC-ORDER",
                     ERROR,
                     number,
-                    f"第{number}步「{STEP[number].title}」已记录，但前置的第{before}步「{STEP[before].title}」未记录",
+                    f"第{number}步「{STEP[number].title}」的前置步骤第{before}步「{STEP[before].title}」尚未记录",
                 )
             elif d[before] > d[number]:
                 add(

@@ -237,5 +237,5 @@ def test_the_page_records_a_step_and_shows_a_refusal(world, file, client_for):
     bad = client.post(
         f"/recruitment/{file.pk}/step/", {"number": 7, "date": "2021-04-01", "version": file.version}
     )
-    assert bad.status_code == 200 and "第3步" in bad.content.decode()
+    assert bad.status_code == 200 and "前置步骤第4步「上级党委备案」尚未记录" in bad.content.decode()
     assert file.steps.count() == 2
