@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.recruitment",
     "dangjian.elections",
+    "dangjian.services",
     "dangjian.inspection",
     "dangjian.selfcheck",
 ]
@@ -236,7 +237,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("DANGJIAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},  # axes: lockouts only
 }
 
 # Domain thresholds (domain-rules.md). Every number is a default a deployment may change;

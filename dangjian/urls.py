@@ -13,6 +13,7 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("elections/", include("dangjian.elections.urls")),
+    path("services/", include("dangjian.services.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
     path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),
