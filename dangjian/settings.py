@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dangjian.recruitment",
     "dangjian.elections",
     "dangjian.services",
+    "dangjian.reports",
     "dangjian.inspection",
     "dangjian.selfcheck",
 ]

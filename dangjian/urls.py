@@ -14,6 +14,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("services/", include("dangjian.services.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
     path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),

@@ -58,6 +58,8 @@ class Registry:
     home_cards: list[HomeCard] = field(default_factory=list)
     demo_builders: list[DemoBuilder] = field(default_factory=list)
     org_sections: list[OrgSection] = field(default_factory=list)
+    # provider(root Organization, date, user) -> dangjian.core.charts.Chart | None
+    charts: list[Callable[[Any, Any, Any], Any]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -85,3 +87,8 @@ def register_org_section(section: OrgSection) -> None:
     if section not in registry.org_sections:
         registry.org_sections.append(section)
         registry.org_sections.sort(key=lambda s: s.order)
+
+
+def register_chart(provider: Callable[[Any, Any, Any], Any]) -> None:
+    if provider not in registry.charts:
+        registry.charts.append(provider)

@@ -1,0 +1,68 @@
+"""Generated documents read back with python-docx, converted by LibreOffice, checked for A4 and text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+
+from dangjian.core.documents import to_pdf
+from dangjian.reports import documents
+from dangjian.services import services as resident_services
+
+
+def paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+@pytest.mark.django_db
+def test_the_work_report_quotes_the_records_and_marks_what_people_must_write(world):
+    from decimal import Decimal
+
+    resident_services.service_record_create(
+        actor=None,
+        organization=world.c1,
+        kind="volunteer",
+        date=dt.date(2025, 3, 1),
+        place="小区",
+        content="清理楼道",
+        participants=[(world.members["m1"], Decimal("2.0"))],
+        households_helped=3,
+    )
+    facts = documents.gather(world.c1, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    text = "\n".join(paragraphs(documents.work_report(facts)))
+    assert "香铺营社区党委党建工作情况报告" in text
+    assert "现有党员3名" in text and "帮扶困难户3户" in text and "开展志愿服务1次" in text
+    assert "一、主要做法和成效" in text and "二、存在的问题" in text and "三、下一步工作打算" in text
+    assert "【待填写】" in text
+
+
+@pytest.mark.django_db
+def test_the_topic_report_follows_seed_000s_structure(world):
+    facts = documents.gather(world.c1, dt.date(2014, 1, 1), dt.date(2025, 6, 30))
+    lines = paragraphs(documents.topic_report(facts, team="区委第四巡察组", since_year=2014))
+    assert lines[2] == "区委第四巡察组："
+    heads = [p for p in lines if p[:2] in ("一、", "二、", "三、")]
+    assert heads == ["一、基本情况和主要工作", "二、存在的主要问题和原因剖析", "三、整改措施"]
+
+
+@pytest.mark.django_db
+@pytest.mark.libreoffice
+def test_the_work_report_is_a_clean_a4_document_in_libreoffice(world, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    facts = documents.gather(world.c1, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    pdf = to_pdf(documents.work_report(facts))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(
+        [shutil.which("pdfinfo") or "pdfinfo", str(path)], capture_output=True, text=True, check=True
+    ).stdout  # noqa: S603
+    assert "pts (A4)" in info  # pdfinfo names the paper size from the page box (595 x 842 pt)
+    text = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout  # noqa: S603
+    assert "党建工作情况报告" in text.replace(" ", "") and "主要做法和成效" in text.replace(" ", "")
