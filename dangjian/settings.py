@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.audit",
+    "dangjian.jobs",
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.life",
@@ -240,6 +241,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("DANGJIAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},  # axes: lockouts only
 }
+
+# Background jobs (self-check, imports, reports, exports): "thread" runs them inside the web process
+# (the embedded default, no server), "celery" on Celery workers through the Redis broker below,
+# "sync" inline (management commands, tests that want it).
+JOBS_BACKEND = envstr("DANGJIAN_JOBS", "thread")
+JOBS_THREADS = envint("DANGJIAN_JOB_THREADS", 2)
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if JOBS_BACKEND not in ("thread", "celery", "sync"):
+    raise ImproperlyConfigured("DANGJIAN_JOBS must be thread, celery or sync")
+if JOBS_BACKEND == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("DANGJIAN_JOBS=celery needs CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
 
 # Domain thresholds (domain-rules.md). Every number is a default a deployment may change;
 # DANGJIAN_RULES_FILE names a JSON file whose keys override these.

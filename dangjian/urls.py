@@ -15,6 +15,7 @@ urlpatterns = [
     path("elections/", include("dangjian.elections.urls")),
     path("services/", include("dangjian.services.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
     path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),

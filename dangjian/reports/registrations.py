@@ -8,6 +8,7 @@ from typing import Any
 from dangjian.accounts.roles import Domain
 from dangjian.core.charts import Chart
 from dangjian.core.registry import NavItem, register_chart, register_nav
+from dangjian.reports import jobs  # noqa: F401  (registers the report job kinds)
 
 STAFF = frozenset({"street_staff", "community_worker", "branch_secretary", "inspector"})
 register_nav(NavItem("统计报告", "reports:dashboard", Domain.RECORDS, order=80, roles=STAFF))

@@ -141,6 +141,28 @@ def reports(request: HttpRequest) -> HttpResponse:
     start = _date(request, "start", dt.date(today.year, 1, 1))
     end = _date(request, "end", today)
     kind = request.GET.get("kind", "")
+    if kind == "work-job" or kind == "survey-job":
+        from django.shortcuts import redirect
+
+        from dangjian.jobs.runner import enqueue
+
+        if kind == "work-job":
+            job = enqueue(
+                "reports.work_report",
+                user=request.user,
+                organization=root,
+                title=f"生成{root.name}党建工作情况报告",
+                params={"start": start.isoformat(), "end": end.isoformat()},
+            )
+        else:
+            job = enqueue(
+                "reports.survey_table",
+                user=request.user,
+                organization=root,
+                title=f"{root.name}各组织统计汇总",
+                params={"on": end.isoformat()},
+            )
+        return redirect("jobs:detail", token=job.token)
     if kind in ("work", "topic"):
         facts = documents.gather(root, start, end)
         if kind == "work":
