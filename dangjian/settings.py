@@ -270,6 +270,12 @@ DOMAIN_RULES: dict[str, object] = {
     "lost_contact_months": 6,
     "abroad_keep_years": 5,
     "transfer_report_months": 3,
+    # inspection and rectification (巡视条例; local practice)
+    "rectification_plan_days": 30,
+    "rectification_report_months": 2,
+    "rectification_reminder_days": 7,
+    "lookback_text_similarity": 0.25,
+    "lookback_aspect_similarity": 0.4,
 }
 _rules_file = envstr("DANGJIAN_RULES_FILE")
 if _rules_file:
