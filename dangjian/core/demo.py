@@ -30,6 +30,7 @@ class DemoContext:
     members: list[Any] = field(default_factory=list)  # every Member created
     actor: Any = None  # the demo's street-staff user, for services that need an actor
     notes: list[str] = field(default_factory=list)  # lines printed at the end (e.g. planted problems)
+    community_level: list[Any] = field(default_factory=list)  # the street's children: 社区党委, 党总支 or 社区党支部
 
     @property
     def first_year(self) -> int:
@@ -39,11 +40,6 @@ class DemoContext:
         return [o for o in self.organizations if o.kind == "branch"]
 
     def communities(self) -> list[Any]:
-        return [o for o in self.organizations if o.kind == "community_committee"]
+        """Community-level organizations (whatever their kind: 社区党委, 党总支 or 社区党支部)."""
+        return list(self.community_level)
 
-
-def run(ctx: DemoContext) -> None:
-    from dangjian.core.registry import registry
-
-    for builder in registry.demo_builders:
-        builder.build(ctx)

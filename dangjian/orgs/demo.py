@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dangjian.core.demo import SCALES
@@ -27,7 +29,7 @@ CITY = "南京市玄武区"
 
 # Scale parameters beyond core.demo.SCALES: how many street committees; "tiny" is for tests only.
 STREETS = {"street": 1, "district": 8, "tiny": 1}
-TINY = {"communities": 2, "members": 260}
+TINY = {"communities": 4, "members": 380, "sizes": [170, 64, 36]}  # one community of each kind (+1 planted)
 
 # Planted structure problems per scale: (small branches, large branches, kind mismatches,
 # expired branch terms, expired community terms)
@@ -254,8 +256,8 @@ def plan_of(ctx: Any) -> DemoPlan:
     return plan
 
 
-def scale_params(scale: str) -> dict[str, int]:
-    params = dict(SCALES.get(scale) or TINY)
+def scale_params(scale: str) -> dict[str, Any]:
+    params: dict[str, Any] = dict(SCALES.get(scale) or TINY)
     params["streets"] = STREETS.get(scale, 1)
     return params
 
@@ -309,6 +311,7 @@ class _TreeBuilder:
         self.partners: list[PartnerUnit] = []
         self.used_estates: set[str] = set()
         self.expired_communities: set[str] = set()
+        self.mismatched: set[str] = set()  # codes of the communities planted with a kind mismatch
 
     # -- organizations ---------------------------------------------------------------------------
     def org(self, depth: int, **fields: Any) -> Organization:
@@ -331,21 +334,31 @@ class _TreeBuilder:
         n_streets, n_comm = params["streets"], params["communities"]
         per_street = [n_comm // n_streets + (1 if i < n_comm % n_streets else 0) for i in range(n_streets)]
         organ_sizes = [rng.randint(10, 16) for _ in range(n_streets)]
-        sizes = _community_sizes(rng, n_comm, params["members"] - sum(organ_sizes))
-        # The first community is a full community committee with several branches (the demo's walk-through).
-        first_big = max(range(per_street[0]), key=lambda i: sizes[i])
-        sizes[0], sizes[first_big] = sizes[first_big], sizes[0]
-        sizes[0] = max(sizes[0], 160)
-        kinds = [_kind_for(s) for s in sizes]
         n_small, n_large, n_mismatch, n_branch_expired, n_comm_expired = PLANTS.get(
             self.ctx.scale, PLANTS["district"]
         )
-        mismatch = rng.sample(range(1, n_comm), min(n_mismatch, n_comm - 1))
-        for k, i in enumerate(mismatch):
-            if k % 3 == 2:  # a 党总支 that has shrunk below 50 full members
-                sizes[i], kinds[i] = rng.randint(38, 45), OrgKind.GENERAL_BRANCH
-            else:  # a 社区党委 below 100 full members
-                sizes[i], kinds[i] = rng.randint(82, 93), OrgKind.COMMUNITY_COMMITTEE
+        # planted: communities whose kind no longer fits their count (a 社区党委 under 100, a 党总支 under 50)
+        mismatch = {
+            i: (rng.randint(38, 45), OrgKind.GENERAL_BRANCH)
+            if k % 3 == 2
+            else (rng.randint(82, 93), OrgKind.COMMUNITY_COMMITTEE)
+            for k, i in enumerate(rng.sample(range(1, n_comm), min(n_mismatch, n_comm - 1)))
+        }
+        others = (
+            list(params["sizes"])
+            if "sizes" in params
+            else _community_sizes(
+                rng,
+                n_comm - len(mismatch),
+                params["members"] - sum(organ_sizes) - sum(s for s, _ in mismatch.values()),
+            )
+        )
+        sizes = [mismatch[i][0] if i in mismatch else others.pop(0) for i in range(n_comm)]
+        # The first community is a full community committee with several branches (the demo's walk-through).
+        first_big = max((i for i in range(per_street[0]) if i not in mismatch), key=lambda i: sizes[i])
+        sizes[0], sizes[first_big] = sizes[first_big], sizes[0]
+        sizes[0] = max(sizes[0], 160)
+        kinds = [mismatch[i][1] if i in mismatch else _kind_for(sizes[i]) for i in range(n_comm)]
         places = rng.sample(COMMUNITY_PLACES, n_comm)
 
         index = 0
@@ -355,6 +368,7 @@ class _TreeBuilder:
                 self.community(street, c + 1, places[index], kinds[index], sizes[index], index in mismatch)
                 index += 1
         self.plant(n_small, n_large, n_branch_expired, n_comm_expired)
+        self.committees()
         return self.plan
 
     def street(self, index: int, organ_size: int) -> Organization:
@@ -406,13 +420,14 @@ class _TreeBuilder:
             founded_on=founded,
             address=f"{CITY}{rng.choice(ROADS)}{rng.randint(1, 300)}号",
             sort_order=number,
-            basis=BranchBasis.GRID if kind == OrgKind.BRANCH else "",
+            basis=BranchBasis.OTHER if kind == OrgKind.BRANCH else "",
         )
         self.plan.community_orgs.append(comm)
         estates = self.estates_for(place, 2 if size < 120 else rng.randint(3, 4))
         self.plan.estates[comm.code] = estates
         self.partner_units(comm, place)
         if mismatch:
+            self.mismatched.add(comm.code)
             self.plan.notes.append(
                 f"组织类别与党员人数不符：{comm.name}（{OrgKind(kind).label}，党员仅约{size}名）"
             )
@@ -430,7 +445,7 @@ class _TreeBuilder:
         if kind == OrgKind.COMMUNITY_COMMITTEE and size >= 150 and rng.random() < 0.4:
             parts.append(("retired", rng.randint(15, 30)))
         rest -= sum(n for _, n in parts)
-        count = max(2, round(rest / rng.uniform(22, 30)))
+        count = max(2, round(rest / rng.uniform(17, 25)))  # seed 003: ~20 members a branch
         sized = [("building" if rng.random() < 0.7 else "grid", n) for n in _split(rng, rest, count, 8, 47)]
         sized[0] = ("building", sized[0][1])
         next_building = {e: 1 for e in estates}
@@ -552,37 +567,62 @@ class _TreeBuilder:
             return [o for o in self.plan.branches if o.community is comm and o.flavor in ("building", "grid")]
 
         eligible = [
-            bp for bp in self.plan.branches
-            if bp.flavor in ("building", "grid") and bp is not first_branch and len(building_branches(bp.community)) >= 3
+            bp
+            for bp in self.plan.branches
+            if bp.flavor in ("building", "grid")
+            and bp is not first_branch
+            and len(building_branches(bp.community)) >= 3
         ]
         first = [bp for bp in eligible if bp.community is first_comm]
         others = [bp for bp in eligible if bp.community is not first_comm]
         rng.shuffle(others)
-        remaining = (["small"] * n_small + ["term_expired"] * n_branch_expired + ["large"] * n_large
-                     + ["committee_missing", "secretary_left"])
+        remaining = (
+            ["small"] * n_small
+            + ["term_expired"] * n_branch_expired
+            + ["large"] * n_large
+            + ["committee_missing", "secretary_left"]
+        )
         # the first community shows the commonest problems to its community worker
         for bp, what in zip(first, ["small", "term_expired"], strict=False):
             bp.plant = what
             remaining.remove(what)
-        for bp, what in zip(others + first[2:], remaining, strict=False):
-            bp.plant = what
+        pool = others + first[2:]
+        for what in remaining:
+            bp = next(
+                (o for o in pool if not o.plant and self.plantable(what, o, building_branches(o.community))),
+                None,
+            )
+            if bp is not None:
+                bp.plant = what
         for bp in self.plan.branches:
             if bp.plant == "large":
                 bp.size = rng.randint(52, 58)
-            elif bp.plant == "committee_missing":
-                bp.size = max(bp.size, 15)
         for bp in self.plan.branches:
             if bp.plant == "small":
                 self.shrink(bp, 2, [o for o in building_branches(bp.community) if not o.plant])
         comms = self.plan.community_orgs[1:]
         self.expired_communities = {c.code for c in rng.sample(comms, min(n_comm_expired, len(comms)))}
 
+    def plantable(self, what: str, bp: BranchPlan, siblings: list[BranchPlan]) -> bool:
+        """Whether `bp` may carry the problem without breaking another rule by accident."""
+        mismatched = self.mismatched
+        if what == "small":  # its members go to its siblings: one per community, three siblings at least
+            return len(siblings) >= 4 and not any(b.plant == "small" for b in siblings)
+        if what == "large":  # the growth must leave the community a 社区党委, and not hide a planted mismatch
+            return bp.community.kind == OrgKind.COMMUNITY_COMMITTEE and bp.community.code not in mismatched
+        if what == "committee_missing":  # 7 full members or more
+            return bp.size >= 12
+        return True
+
     def shrink(self, bp: BranchPlan, size: int, siblings: list[BranchPlan]) -> None:
         """A branch down to `size` members; its unplanted siblings absorb the rest (each to the smallest
         first), so that the community's kind still fits its count and no sibling grows past 50."""
         moved, bp.size = bp.size - size, size
         for _ in range(moved if siblings else 0):
-            min(siblings, key=lambda o: o.size).size += 1
+            smallest = min(siblings, key=lambda o: o.size)
+            if smallest.size >= 47:
+                break
+            smallest.size += 1
 
     def first_branch(self) -> BranchPlan:
         first_comm = self.plan.community_orgs[0]
@@ -590,17 +630,28 @@ class _TreeBuilder:
 
     # -- writing ---------------------------------------------------------------------------------
     def save(self) -> None:
+        """Insert level by level (a child needs its parent's pk); the materialized path needs the row's
+        own pk, so it is set by one UPDATE per level from the parent's path."""
         for depth, orgs in enumerate(self.levels):
             Organization.objects.bulk_create(orgs, batch_size=500)
+            parent_path = (
+                Value("/")
+                if depth == 0
+                else Subquery(Organization.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+            )
+            Organization.objects.filter(pk__in=[o.pk for o in orgs]).update(
+                path=Concat(parent_path, Cast("id", CharField()), Value("/"), output_field=CharField()),
+                depth=depth,
+            )
             for org in orgs:
                 org.path = (org.parent.path if org.parent is not None else "/") + f"{org.pk}/"
                 org.depth = depth
-        everything = [o for level in self.levels for o in level]
-        Organization.objects.bulk_update(everything, ["path", "depth"], batch_size=500)
         PartnerUnit.objects.bulk_create(self.partners, batch_size=500)
-        self.committees()
+        Committee.objects.bulk_create(self.plan.committees, batch_size=500)
 
     def committees(self) -> None:
+        """Each organization's current term (and the one before, above branch level); founding dates
+        moved before the first election where needed. Seats are the members builder's."""
         rng, today = self.rng, self.today
         plans = {bp.org.code: bp for bp in self.plan.branches}
         community_codes = {c.code for c in self.plan.community_orgs}
@@ -646,9 +697,12 @@ class _TreeBuilder:
                             ends_on=add_years(prev, term),
                         )
                     )
-        Organization.objects.bulk_update(self.ordered, ["founded_on"], batch_size=500)
-        Committee.objects.bulk_create(current, batch_size=500)
         self.plan.committees = current
+
+
+def layout(ctx: Any) -> DemoPlan:
+    """What `build` would create, without writing anything (for sizing and tests)."""
+    return _TreeBuilder(ctx).build()
 
 
 def build(ctx: Any) -> None:
@@ -662,9 +716,11 @@ def build(ctx: Any) -> None:
             plan.notes.append(f"党支部党员超过50名：{bp.community.name} {bp.org.name}（党员{bp.size}名）")
         elif bp.plant == "committee_missing":
             plan.notes.append(f"正式党员7名以上未设支部委员会：{bp.community.name} {bp.org.name}（仅设书记）")
+    ctx.notes.extend(plan.notes)
     ctx.street = plan.streets[0]
     ctx.organizations = list(builder.ordered)
     ctx.demo_plan = plan
+    ctx.community_level = list(plan.community_orgs)
     history_date = timezone.now()
     Organization.history.bulk_history_create(
         ctx.organizations, default_date=history_date, default_change_reason="演示数据"
