@@ -16,6 +16,7 @@ urlpatterns = [
     path("services/", include("dangjian.services.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("audit/", include("dangjian.audit.urls")),
     path("inspection/", include("dangjian.inspection.urls")),
     path("selfcheck/", include("dangjian.selfcheck.urls")),
     path("api/", include(router.urls)),

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from dangjian.accounts import signals  # noqa: F401  (login audit)
+        from dangjian.accounts import registrations, signals  # noqa: F401  (navigation; login audit)

@@ -1,4 +1,9 @@
-"""Audit trail (security.md): append-only, hash-chained, written in the same transaction as the change."""
+"""Audit trail (security.md): append-only, hash-chained, written in the same transaction as the change.
+
+The database refuses UPDATE and DELETE on both tables (triggers: dangjian/audit/guards.py). The only
+removal is the retention purge: it first appends an `AuditCheckpoint` naming the last row it removes
+and that row's hash; the DELETE trigger lets a row go only when a checkpoint covers it, and
+`audit_verify()` starts the chain from the newest checkpoint."""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from dangjian.core.scope import Scope, ScopedQuerySet
 from dangjian.accounts.roles import Domain
+from dangjian.core.scope import Scope, ScopedQuerySet
 
 
 class EventType(models.TextChoices):
@@ -21,6 +26,8 @@ class EventType(models.TextChoices):
     IMPORT = "import", "导入"
     VIEW_PII = "view_pii", "查看完整个人信息"
     PERMISSION = "permission", "权限变更"
+    SECURITY = "security", "安全设置"  # password changes, two-factor devices, unlocking a lockout
+    PURGE = "purge", "清理过期审计记录"
 
 
 class AuditEvent(models.Model):
@@ -61,3 +68,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("审计记录不能删除")
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain starts after a retention purge: every row up to `last_event_id` was removed,
+    the first remaining row links to `last_event_hash`. Append-only like the events."""
+
+    created_at = models.DateTimeField("清理时间", default=timezone.now)
+    purged_before = models.DateField("清理此日期之前的记录")
+    last_event_id = models.BigIntegerField("最后清理的记录编号", unique=True)
+    last_event_hash = models.CharField("最后清理的记录哈希", max_length=64)
+    purged_count = models.PositiveIntegerField("清理条数")
+    actor_name = models.CharField("执行人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "审计链检查点"
+        verbose_name_plural = "审计链检查点"
+        ordering = ["-last_event_id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} 清理至#{self.last_event_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk:
+            raise PermissionError("审计链检查点只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("审计链检查点不能删除")

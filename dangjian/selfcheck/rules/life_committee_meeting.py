@@ -1,0 +1,20 @@
+"""LIFE-002 支委会未按期召开: the life app's frequency rule "committee_meeting" (一般每月召开一次), per period."""
+
+from __future__ import annotations
+
+from dangjian.core.rules import Severity
+from dangjian.selfcheck.engine import Context, Finding, rule
+from dangjian.selfcheck.rules._common import BRANCH_RULES
+from dangjian.selfcheck.rules._life import frequency_findings, life_installed
+
+
+@rule(
+    code="LIFE-002",
+    title="支委会未按期召开",
+    basis=f"{BRANCH_RULES}第十三条至第十六条（一般每月召开一次）",
+    severity=Severity.ERROR,
+    category="life",
+    reads=("life.Activity", "orgs.CommitteeSeat", "orgs.Organization"),
+)
+def check(ctx: Context) -> list[Finding]:
+    return frequency_findings(ctx, "committee_meeting", Severity.ERROR) if life_installed(ctx) else []

@@ -1,0 +1,583 @@
+"""The copied-text index: MinHash signatures of the texts of Party work (minutes, lecture texts, talk
+summaries, duty reports), stored once per text, and their LSH band hashes in an indexed table.
+
+- `index_text(obj=..., text=..., kind=..., organization=..., date=...)`: called by the apps when they
+  save a text (cheap: a few milliseconds); re-indexes only if the text changed (content hash).
+- `sync_index(root, ...)`: the bulk indexer. Reads the texts of every known source in a subtree (one
+  query per source), and (re)computes signatures only of texts that are new or changed, removing
+  those of texts that are gone. Sources whose app or field is missing are skipped, with a note.
+- `candidate_pairs(root, start, end)`: pairs of signatures sharing an LSH band, from the database
+  by one self-join on (band, hash), each pair once, at least one text dated in the period.
+- `detect(...)`: identical texts grouped by the hash of their normalized text; other candidates
+  estimated from their signatures, then checked exactly (Jaccard of the shingle sets, recomputed from
+  the texts of the candidates only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, transaction
+from django.db.models import Q
+
+from dangjian.lib import textsim
+from dangjian.selfcheck.models import TextBand, TextKind, TextSignature
+
+DEFAULTS: dict[str, Any] = {
+    "threshold": 0.7,  # Jaccard similarity of the shingle sets at or above which two texts are copies
+    "shingle": 4,
+    "num_perm": 128,
+    "bands": 32,
+    "min_chars": 40,  # texts shorter than this (letters, after normalization) are not compared
+    "names": True,  # replace the names of the organization's members by a placeholder
+    "estimate_slack": 0.15,  # candidates whose MinHash estimate is this far below the threshold are dropped
+    # LSH buckets holding more texts than this are stock phrases shared by many texts, not copies: they
+    # are left out of the join (identical texts are found apart, by the hash of their normalized text).
+    "max_bucket": 100,
+}
+
+
+def config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    selfcheck = getattr(settings, "DOMAIN_RULES", {}).get("selfcheck", {}) or {}
+    local = (selfcheck.get("thresholds", {}) or {}).get("TEXT-001", {}) or {}
+    return {**DEFAULTS, **local, **(overrides or {})}
+
+
+def params_of(cfg: dict[str, Any]) -> textsim.Params:
+    return textsim.Params(shingle=int(cfg["shingle"]), num_perm=int(cfg["num_perm"]), bands=int(cfg["bands"]))
+
+
+# ---------------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """Where texts live: a model's text field, its organization, its date and its page."""
+
+    key: str  # used in URLs ("activity", "talk", "duty_report")
+    app: str
+    model: str  # "life.Activity"
+    field: str
+    label: str
+    kind: Callable[[dict[str, Any]], str]
+    date: Callable[[dict[str, Any]], dt.date]
+    extra: tuple[str, ...] = ()  # further values the callables need
+    org_path: str = "organization__path"
+    clean: Callable[[str, dict[str, Any]], str] | None = None
+    url: Callable[[dict[str, Any]], tuple[str, tuple[Any, ...]]] | None = None
+    title: Callable[[dict[str, Any]], str] | None = None
+
+    def model_class(self) -> Any:
+        return apps.get_model(self.model)
+
+    def available(self) -> tuple[bool, str]:
+        if not apps.is_installed(self.app):
+            return False, f"未安装{self.label}所在模块，未检查{self.label}"
+        try:
+            model = self.model_class()
+            model._meta.get_field(self.field)
+            for name in self.extra:
+                model._meta.get_field(name.split("__")[0])
+        except (LookupError, FieldDoesNotExist):
+            return False, f"{self.model}缺少字段{self.field}，未检查{self.label}"
+        return True, ""
+
+    def values(self) -> tuple[str, ...]:
+        return ("pk", self.field, "organization_id", *self.extra)
+
+    def in_period(self, start: dt.date, end: dt.date) -> Q:
+        if "year" in self.extra:
+            return Q(year__gte=start.year, year__lte=end.year)
+        return Q(date__gte=start, date__lte=end)
+
+
+def _activity_kind(row: dict[str, Any]) -> str:
+    return TextKind.LECTURE if row.get("kind") == "lecture" else TextKind.MINUTES
+
+
+def _strip_minutes_template(text: str, row: dict[str, Any]) -> str:
+    """Lines of the minutes template (headings every record starts with) are not content."""
+    try:
+        from dangjian.life.minutes_templates import template_for
+    except ImportError:
+        return text
+    skeleton = {line.strip() for line in template_for(row.get("kind", "")).splitlines() if line.strip()}
+    return "\n".join(line for line in text.splitlines() if line.strip() not in skeleton)
+
+
+def _activity_title(row: dict[str, Any]) -> str:
+    from dangjian.life.models import ActivityKind
+
+    label = ActivityKind(row["kind"]).label if row.get("kind") in ActivityKind.values else "活动"
+    return f"{row['date']:%Y年%m月%d日}{label}{'讲稿' if row.get('kind') == 'lecture' else '记录'}"
+
+
+SOURCES: list[TextSource] = [
+    TextSource(
+        key="activity",
+        app="dangjian.life",
+        model="life.Activity",
+        field="minutes",
+        label="会议记录和党课讲稿",
+        kind=_activity_kind,
+        date=lambda r: r["date"],
+        extra=("date", "kind"),
+        clean=_strip_minutes_template,
+        url=lambda r: ("life:activity", (r["pk"],)),
+        title=_activity_title,
+    ),
+    TextSource(
+        key="talk",
+        app="dangjian.life",
+        model="life.Talk",
+        field="summary",
+        label="谈心谈话记录",
+        kind=lambda r: TextKind.TALK,
+        date=lambda r: r["date"],
+        extra=("date",),
+        url=lambda r: ("life:talks", (r["organization_id"],)),
+        title=lambda r: f"{r['date']:%Y年%m月%d日}谈心谈话记录",
+    ),
+    TextSource(
+        key="duty_report",
+        app="dangjian.life",
+        model="life.DutyReport",
+        field="text",
+        label="书记述职报告",
+        kind=lambda r: TextKind.DUTY_REPORT,
+        date=lambda r: dt.date(int(r["year"]), 12, 31),
+        extra=("year",),
+        url=lambda r: ("life:duty_reports", (r["organization_id"],)),
+        title=lambda r: f"{r['year']}年度书记述职报告",
+    ),
+]
+
+
+def source(key: str) -> TextSource | None:
+    return next((s for s in SOURCES if s.key == key), None)
+
+
+def source_for_model(model: Any) -> TextSource | None:
+    label = model._meta.label
+    return next((s for s in SOURCES if s.model == label), None)
+
+
+# ---------------------------------------------------------------------------------- names
+
+
+def member_names(org_ids: Iterable[int], orgs: dict[int, Any]) -> dict[int, tuple[str, ...]]:
+    """For each organization, the names of the members of its subtree (one query)."""
+    from dangjian.members.models import Member
+
+    wanted = {i: orgs[i].path for i in set(org_ids) if i in orgs}
+    if not wanted:
+        return {}
+    paths = sorted(set(wanted.values()))
+    top = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    query = Q()
+    for p in top:
+        query |= Q(organization__path__startswith=p)
+    by_path: dict[str, set[str]] = defaultdict(set)
+    for path, name in Member.objects.filter(query).values_list("organization__path", "name"):
+        by_path[path].add(name)
+    out: dict[int, tuple[str, ...]] = {}
+    for org_id, org_path in wanted.items():
+        names: set[str] = set()
+        for path, found in by_path.items():
+            if path.startswith(org_path):
+                names |= found
+        out[org_id] = tuple(sorted(names))
+    return out
+
+
+# ---------------------------------------------------------------------------------- indexing
+
+
+def _prepare(text: str, row: dict[str, Any], src: TextSource | None) -> str:
+    return src.clean(text, row) if src is not None and src.clean is not None else text
+
+
+def _delete_signatures(qs: Any) -> None:
+    """Delete signatures and their bands with two set-based DELETEs (no per-row cascade)."""
+    TextBand.objects.filter(signature__in=qs.values("pk")).delete()
+    qs._raw_delete(qs.db)
+
+
+def _store(entries: list[dict[str, Any]], stale_ids: list[int], params: textsim.Params) -> None:
+    """Write the signatures and bands of prepared entries (each with ct, object_id, kind, org, date,
+    hash, norm, shingles), replacing any earlier signature of the same text; drop `stale_ids`."""
+    if not entries and not stale_ids:
+        return
+    sigs = textsim.minhash_many([e["shingles"] for e in entries], params) if entries else None
+    bands = textsim.band_hashes(sigs, params) if sigs is not None else None
+    with transaction.atomic():
+        for i in range(0, len(stale_ids), 500):
+            _delete_signatures(TextSignature.objects.filter(pk__in=stale_ids[i : i + 500]))
+        by_ct: dict[int, list[int]] = defaultdict(list)
+        for e in entries:
+            by_ct[e["ct"]].append(e["object_id"])
+        for ct_id, object_ids in by_ct.items():
+            for i in range(0, len(object_ids), 500):
+                _delete_signatures(
+                    TextSignature.objects.filter(content_type_id=ct_id, object_id__in=object_ids[i : i + 500])
+                )
+        if not entries:
+            return
+        rows = [
+            TextSignature(
+                content_type_id=e["ct"],
+                object_id=e["object_id"],
+                kind=e["kind"],
+                organization_id=e["org"],
+                date=e["date"],
+                params=params.key,
+                content_hash=e["hash"],
+                length=len(e["norm"]),
+                norm_hash=textsim.content_hash(e["norm"], params, "normalized"),
+                signature=textsim.to_blob(sigs[i]),
+            )
+            for i, e in enumerate(entries)
+        ]
+        created = TextSignature.objects.bulk_create(rows, batch_size=500)
+        TextBand.objects.bulk_create(
+            [
+                TextBand(signature_id=sig.pk, band=b, hash=int(bands[i, b]))
+                for i, sig in enumerate(created)
+                for b in range(params.bands)
+            ],
+            batch_size=2000,
+        )
+
+
+def index_text(
+    *, obj: Any, text: str, kind: str, organization: Any, date: dt.date, names: Iterable[str] | None = None
+) -> TextSignature | None:
+    """Index (or re-index, if changed) one text; called by the app that saves it. Texts too short to
+    compare are removed from the index. Returns the signature, or None when not indexed."""
+    cfg = config()
+    params = params_of(cfg)
+    ct = ContentType.objects.get_for_model(type(obj))
+    existing = TextSignature.objects.filter(content_type=ct, object_id=obj.pk, kind=kind).first()
+    digest = textsim.content_hash(text, params)
+    if (
+        existing is not None
+        and existing.content_hash == digest
+        and existing.organization_id == organization.pk
+        and existing.date == date
+    ):
+        return existing
+    src = source_for_model(type(obj))
+    row = {"pk": obj.pk, "kind": getattr(obj, "kind", ""), "organization_id": organization.pk}
+    if names is None and cfg["names"]:
+        names = member_names([organization.pk], {organization.pk: organization})[organization.pk]
+    norm = textsim.normalize(_prepare(text, row, src), names or ())
+    if len(norm) < int(cfg["min_chars"]):
+        _store([], [existing.pk] if existing is not None else [], params)
+        return None
+    entry = {
+        "ct": ct.pk,
+        "object_id": obj.pk,
+        "kind": kind,
+        "org": organization.pk,
+        "date": date,
+        "hash": digest,
+        "norm": norm,
+        "shingles": textsim.shingle_hashes(norm, params.shingle),
+    }
+    _store([entry], [], params)
+    return TextSignature.objects.get(content_type=ct, object_id=obj.pk, kind=kind)
+
+
+@dataclass
+class SyncResult:
+    scanned: int = 0
+    indexed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+def sync_index(
+    root: Any, orgs: dict[int, Any], notes: list[str], cfg: dict[str, Any] | None = None
+) -> SyncResult:
+    """Bring the index of the subtree of `root` up to date: only new and changed texts are computed."""
+    cfg = cfg or config()
+    params = params_of(cfg)
+    result = SyncResult()
+    for src in SOURCES:
+        ok, why = src.available()
+        if not ok:
+            if why not in notes:
+                notes.append(why)
+            continue
+        model = src.model_class()
+        ct = ContentType.objects.get_for_model(model)
+        rows = list(
+            model.objects.filter(**{f"{src.org_path}__startswith": root.path})
+            .exclude(**{src.field: ""})
+            .values(*src.values())
+        )
+        existing = {
+            (s["object_id"], s["kind"]): s
+            for s in TextSignature.objects.filter(
+                content_type=ct, organization__path__startswith=root.path
+            ).values("pk", "object_id", "kind", "content_hash", "organization_id", "date")
+        }
+        result.scanned += len(rows)
+        changed: list[tuple[dict[str, Any], str, dt.date, str]] = []
+        seen: set[tuple[int, str]] = set()
+        for row in rows:
+            kind, date = src.kind(row), src.date(row)
+            key = (row["pk"], kind)
+            seen.add(key)
+            digest = textsim.content_hash(row[src.field], params)
+            old = existing.get(key)
+            if (
+                old
+                and old["content_hash"] == digest
+                and old["organization_id"] == row["organization_id"]
+                and old["date"] == date
+            ):
+                result.unchanged += 1
+                continue
+            changed.append((row, kind, date, digest))
+        stale = [s["pk"] for key, s in existing.items() if key not in seen]
+        names = (
+            member_names({r["organization_id"] for r, *_ in changed}, orgs)
+            if cfg["names"] and changed
+            else {}
+        )
+        entries, drop = [], list(stale)
+        for row, kind, date, digest in changed:
+            old = existing.get((row["pk"], kind))
+            norm = textsim.normalize(
+                _prepare(row[src.field], row, src), names.get(row["organization_id"], ())
+            )
+            if len(norm) < int(cfg["min_chars"]):
+                if old:
+                    drop.append(old["pk"])
+                continue
+            entries.append(
+                {
+                    "ct": ct.pk,
+                    "object_id": row["pk"],
+                    "kind": kind,
+                    "org": row["organization_id"],
+                    "date": date,
+                    "hash": digest,
+                    "norm": norm,
+                    "shingles": textsim.shingle_hashes(norm, params.shingle),
+                }
+            )
+        _store(entries, drop, params)
+        result.indexed += len(entries)
+        result.removed += len(stale)
+    return result
+
+
+# ---------------------------------------------------------------------------------- candidates
+
+
+def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> list[tuple[int, int]]:
+    """Signature pairs (a, b) sharing a band: a dated in the period, b in the subtree dated up to its
+    end; each unordered pair once. One query: the buckets (band, hash) of the subtree holding 2 to
+    `max_bucket` texts, and a self-join of the band table on them."""
+    band, sig = TextBand._meta.db_table, TextSignature._meta.db_table
+    org = apps.get_model("orgs", "Organization")._meta.db_table
+    like = root.path + "%"
+    sql = f"""
+        WITH buckets AS (
+            SELECT t.band, t.hash
+            FROM {band} t
+            JOIN {sig} s ON s.id = t.signature_id
+            JOIN {org} o ON o.id = s.organization_id
+            WHERE o.path LIKE %s AND s.date <= %s
+            GROUP BY t.band, t.hash
+            HAVING COUNT(*) BETWEEN 2 AND %s
+        )
+        SELECT DISTINCT a.signature_id, b.signature_id
+        FROM buckets k
+        JOIN {band} a ON a.band = k.band AND a.hash = k.hash
+        JOIN {sig} sa ON sa.id = a.signature_id
+        JOIN {org} oa ON oa.id = sa.organization_id
+        JOIN {band} b ON b.band = k.band AND b.hash = k.hash AND b.signature_id <> a.signature_id
+        JOIN {sig} sb ON sb.id = b.signature_id
+        JOIN {org} ob ON ob.id = sb.organization_id
+        WHERE oa.path LIKE %s AND ob.path LIKE %s
+          AND sa.date >= %s AND sa.date <= %s AND sb.date <= %s
+          AND (sb.date < %s OR sb.id < sa.id)
+    """  # noqa: S608 - table names from model metadata; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [like, end, int(max_bucket), like, like, start, end, end, start])
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+
+
+@dataclass
+class TextRef:
+    signature_id: int
+    source: TextSource
+    object_id: int
+    kind: str
+    organization_id: int
+    date: dt.date
+    row: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return self.source.title(self.row) if self.source.title else self.source.label
+
+    def link(self) -> tuple[str, tuple[Any, ...]]:
+        return self.source.url(self.row) if self.source.url else ("", ())
+
+    @property
+    def subject(self) -> str:
+        return f"{self.source.model}:{self.object_id}"
+
+
+@dataclass
+class SimilarPair:
+    a: TextRef  # the text dated in the period (the later one when both are)
+    b: TextRef
+    similarity: float
+    estimate: float
+
+
+@dataclass
+class Detection:
+    """Confirmed pairs (a in the period, b earlier or in the period with a smaller id), each pair
+    once; identical texts (same normalized text) are linked through their group only: every member
+    to the earliest one, so a cluster of n identical texts gives n - 1 pairs, not n(n-1)/2."""
+
+    pairs: list[SimilarPair]
+    groups: list[list[int]]  # signature ids of identical texts, earliest first
+    stats: dict[str, int]
+
+
+def detect(
+    root: Any, start: dt.date, end: dt.date, orgs: dict[int, Any], cfg: dict[str, Any] | None = None
+) -> Detection:
+    """Copies among the texts of the subtree: identical groups by hash, other candidates from the
+    bands, estimated from their signatures, then checked exactly on the texts of the candidates."""
+    cfg = cfg or config()
+    params = params_of(cfg)
+    threshold = float(cfg["threshold"])
+    stats = {"texts": 0, "identical": 0, "candidates": 0, "estimated": 0, "confirmed": 0}
+    meta = {
+        s["pk"]: s
+        for s in TextSignature.objects.filter(
+            organization__path__startswith=root.path, date__lte=end, params=params.key
+        ).values("pk", "content_type_id", "object_id", "kind", "organization_id", "date", "norm_hash")
+    }
+    stats["texts"] = len(meta)
+    by_hash: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in meta.values():
+        by_hash[s["norm_hash"]].append(s)
+    groups: list[list[int]] = []
+    group_of: dict[int, int] = {}
+    identical: list[tuple[int, int]] = []
+    for items in by_hash.values():
+        if len(items) < 2:
+            continue
+        items.sort(key=lambda s: (s["date"], s["pk"]))
+        if not any(start <= s["date"] for s in items[1:]):
+            continue
+        groups.append([s["pk"] for s in items])
+        for s in items:
+            group_of[s["pk"]] = len(groups) - 1
+        first = items[0]
+        identical += [(s["pk"], first["pk"]) for s in items[1:] if s["date"] >= start]
+    stats["identical"] = len(identical)
+    pairs = candidate_pairs(root, start, end, int(cfg["max_bucket"]))
+    pairs = [
+        (a, b)
+        for a, b in pairs
+        if a in meta and b in meta and not (a in group_of and group_of.get(b) == group_of[a])
+    ]
+    stats["candidates"] = len(pairs)
+    kept: list[tuple[int, int, float]] = []
+    if pairs:
+        ids = sorted({i for p in pairs for i in p})
+        blobs = dict(
+            TextSignature.objects.filter(pk__in=ids, organization__path__startswith=root.path).values_list(
+                "pk", "signature"
+            )
+        )
+        index = {pk: n for n, pk in enumerate(ids)}
+        matrix = np.stack([textsim.from_blob(blobs[pk]) for pk in ids])
+        left = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+        right = np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
+        estimates = np.empty(len(pairs))
+        for i in range(0, len(pairs), 20000):
+            estimates[i : i + 20000] = (matrix[left[i : i + 20000]] == matrix[right[i : i + 20000]]).mean(
+                axis=1
+            )
+        floor = threshold - float(cfg["estimate_slack"])
+        kept = [(a, b, float(e)) for (a, b), e in zip(pairs, estimates, strict=True) if e >= floor]
+    stats["estimated"] = len(kept)
+    needed = {i for a, b, _ in kept for i in (a, b)} | {i for p in identical for i in p}
+    refs, shingles = _load_texts(
+        root, needed, meta, orgs, cfg, params, exact={i for a, b, _ in kept for i in (a, b)}
+    )
+    out = [SimilarPair(refs[a], refs[b], 1.0, 1.0) for a, b in identical if a in refs and b in refs]
+    for a, b, est in kept:
+        if a not in shingles or b not in shingles:
+            continue
+        similarity = textsim.jaccard(shingles[a], shingles[b])
+        if similarity >= threshold:
+            out.append(SimilarPair(refs[a], refs[b], similarity, est))
+    stats["confirmed"] = len(out)
+    out.sort(key=lambda p: (p.a.organization_id, p.a.date, p.a.signature_id, p.b.signature_id))
+    return Detection(out, groups, stats)
+
+
+def _load_texts(
+    root: Any,
+    needed: set[int],
+    meta: dict[int, dict[str, Any]],
+    orgs: dict[int, Any],
+    cfg: dict[str, Any],
+    params: textsim.Params,
+    exact: set[int],
+) -> tuple[dict[int, TextRef], dict[int, np.ndarray]]:
+    """The rows of the needed texts (one query per source), and the shingles of those in `exact`."""
+    by_ct: dict[int, set[int]] = defaultdict(set)
+    for pk in needed:
+        by_ct[meta[pk]["content_type_id"]].add(meta[pk]["object_id"])
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    src_by_ct: dict[int, TextSource] = {}
+    for ct_id, object_ids in by_ct.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        src = source_for_model(model) if model else None
+        if src is None:
+            continue
+        src_by_ct[ct_id] = src
+        ordered = sorted(object_ids)
+        for i in range(0, len(ordered), 900):
+            for row in model.objects.filter(
+                pk__in=ordered[i : i + 900], **{f"{src.org_path}__startswith": root.path}
+            ).values(*src.values()):
+                rows[(ct_id, row["pk"])] = row
+    names = (
+        member_names({meta[pk]["organization_id"] for pk in exact}, orgs) if cfg["names"] and exact else {}
+    )
+    refs: dict[int, TextRef] = {}
+    shingles: dict[int, np.ndarray] = {}
+    for pk in needed:
+        s = meta[pk]
+        row = rows.get((s["content_type_id"], s["object_id"]))
+        src = src_by_ct.get(s["content_type_id"])
+        if row is None or src is None:
+            continue
+        refs[pk] = TextRef(pk, src, s["object_id"], s["kind"], s["organization_id"], s["date"], row)
+        if pk in exact:
+            norm = textsim.normalize(_prepare(row[src.field], row, src), names.get(s["organization_id"], ()))
+            shingles[pk] = textsim.shingle_hashes(norm, params.shingle)
+    return refs, shingles
