@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from dangjian.accounts.testing import login_verified
 from dangjian.test import World, build_world
+
+# Playwright fixtures (page, phone_page, login) for browser tests anywhere in the tree.
+pytest_plugins = ["tests.browser.fixtures"]
 
 
 @pytest.fixture
@@ -14,10 +18,10 @@ def world(db) -> World:  # noqa: ANN001
 
 @pytest.fixture
 def client_for(client):  # noqa: ANN001
-    """client_for(user) logs the test client in as that persona."""
+    """client_for(user) logs the test client in as that persona, as a finished login leaves it
+    (administrators with their second factor verified)."""
 
     def login(user):  # noqa: ANN001, ANN202
-        client.force_login(user)
-        return client
+        return login_verified(client, user)
 
     return login

@@ -233,6 +233,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One component per choice set that several serializers share, named after its TextChoices.
+    "ENUM_NAME_OVERRIDES": {
+        "AbsenceReasonEnum": "dangjian.life.models.AbsenceReason.choices",
+        "ActivityKindEnum": "dangjian.life.models.ActivityKind.choices",
+        "MemberStatusEnum": "dangjian.members.models.MemberStatus.choices",
+        "DuesChannelEnum": "dangjian.dues.models.Channel.choices",
+        "MeasureStatusEnum": "dangjian.inspection.models.MeasureStatus.choices",
+    },
 }
 
 LOGGING = {

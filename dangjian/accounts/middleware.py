@@ -62,6 +62,8 @@ class AccountPolicyMiddleware:
         if user.role == Role.AUDIT_ADMIN and not request.path.startswith(self._audit_prefixes):
             if request.path == "/":
                 return redirect("audit:log")
+            if api:
+                return JsonResponse({"detail": "未找到。"}, status=404)
             from dangjian.core.views import not_found
 
             return not_found(request)

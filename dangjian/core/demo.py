@@ -30,7 +30,6 @@ class DemoContext:
     members: list[Any] = field(default_factory=list)  # every Member created
     actor: Any = None  # the demo's street-staff user, for services that need an actor
     notes: list[str] = field(default_factory=list)  # lines printed at the end (e.g. planted problems)
-    community_level: list[Any] = field(default_factory=list)  # the street's children: 社区党委, 党总支 or 社区党支部
 
     @property
     def first_year(self) -> int:
@@ -40,6 +39,8 @@ class DemoContext:
         return [o for o in self.organizations if o.kind == "branch"]
 
     def communities(self) -> list[Any]:
-        """Community-level organizations (whatever their kind: 社区党委, 党总支 or 社区党支部)."""
-        return list(self.community_level)
+        """Community-level organizations: the children of a street committee, whatever their kind
+        (社区党委, 党总支 or 社区党支部)."""
+        streets = {o.pk for o in self.organizations if o.kind == "street_committee"}
+        return [o for o in self.organizations if o.parent_id in streets]
 

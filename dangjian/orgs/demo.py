@@ -720,7 +720,6 @@ def build(ctx: Any) -> None:
     ctx.street = plan.streets[0]
     ctx.organizations = list(builder.ordered)
     ctx.demo_plan = plan
-    ctx.community_level = list(plan.community_orgs)
     history_date = timezone.now()
     Organization.history.bulk_history_create(
         ctx.organizations, default_date=history_date, default_change_reason="演示数据"

@@ -73,7 +73,9 @@ def test_it_uses_the_secure_settings_in_tests_too():
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DANGJIAN_") and k != "DATABASE_URL"}
+    # The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for the test process; a server never has it.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DANGJIAN_") and k not in dropped}
     env.update({
         "DANGJIAN_DEBUG": "0",
         "DANGJIAN_SECRET_KEY": secrets.token_urlsafe(60),

@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 
 from dangjian.life.models import Activity, ActivityKind
 
-# The shared Playwright fixtures (phone_page, login, the Chromium browser) live in tests/browser.
-pytest_plugins = ["tests.browser.conftest"]
 pytestmark = pytest.mark.browser
 
 
@@ -61,7 +59,7 @@ def test_it_records_a_committee_meeting_with_attendance_at_phone_width(phone_pag
         "行动不便的老党员，由结对党员上门送学；李秀英同志建议联系共建单位共同参加。会议决定：主题党日定于本月"
         "十五日上午举行，由李秀英同志负责通知和签到，活动后将情况报社区党委。"
     )
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="保存记录").click()
 
     expect(page.locator("h1")).to_have_text(re.compile("支委会"))
     facts = page.locator("dl.facts")
