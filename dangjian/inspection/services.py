@@ -305,7 +305,7 @@ def finding_create(
 
 @transaction.atomic
 def finding_update(*, actor: Any, finding: Finding, data: dict[str, Any]) -> Finding:
-    locked = Finding.objects.select_for_update().select_related("organization").get(pk=finding.pk)
+    locked = Finding.objects.select_for_update(of=("self",)).select_related("organization").get(pk=finding.pk)
     _require(may_file_findings(actor, locked.organization), "您无权修改该问题")
     if locked.is_closed:
         raise ValidationError("该问题已销号，不能修改")
@@ -475,7 +475,7 @@ def findings_import(*, actor: Any, inspection: Inspection, rows: list[list[Any]]
 
 
 def _open_finding(finding: Finding) -> Finding:
-    locked = Finding.objects.select_for_update().select_related("organization").get(pk=finding.pk)
+    locked = Finding.objects.select_for_update(of=("self",)).select_related("organization").get(pk=finding.pk)
     if locked.is_closed:
         raise ValidationError("该问题已销号，整改措施不能再修改")
     return locked
@@ -654,7 +654,7 @@ def measure_progress_add(
 def _for_decision(
     actor: Any, finding: Finding, text: str, what: str
 ) -> tuple[Finding, list[RectificationMeasure]]:
-    locked = Finding.objects.select_for_update().select_related("organization").get(pk=finding.pk)
+    locked = Finding.objects.select_for_update(of=("self",)).select_related("organization").get(pk=finding.pk)
     _require(may_accept(actor, locked), "只有上级党组织（街道党工委）的工作人员可以验收销号")
     if locked.is_closed:
         raise ValidationError("该问题已销号")
@@ -752,7 +752,7 @@ def rectification_refuse(*, actor: Any, finding: Finding, reason: str, on: dt.da
 def finding_link_repeat(*, actor: Any, finding: Finding, earlier: Finding | None) -> Finding:
     """Confirm (or with None, remove) that `finding` repeats the earlier finding `earlier` (回头看)."""
     locked = (
-        Finding.objects.select_for_update().select_related("organization", "inspection").get(pk=finding.pk)
+        Finding.objects.select_for_update(of=("self",)).select_related("organization", "inspection").get(pk=finding.pk)
     )
     _require(may_file_findings(actor, locked.organization), "您无权修改该问题")
     before = locked.repeats_id

@@ -216,7 +216,7 @@ def finding_send_to_ledger(*, actor: Any, finding: RunFinding) -> Any:
     from dangjian.inspection.models import FindingSource
     from dangjian.inspection.services import finding_create
 
-    locked = RunFinding.objects.select_for_update().select_related("organization", "run").get(pk=finding.pk)
+    locked = RunFinding.objects.select_for_update(of=("self",)).select_related("organization", "run").get(pk=finding.pk)
     if locked.ledger_finding_id:
         raise ValidationError("该问题已移交整改台账")
     if not may_send(actor, locked.organization):
