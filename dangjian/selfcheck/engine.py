@@ -37,6 +37,8 @@ CATEGORIES = {
     "life": "组织生活",
     "texts": "材料真实性",
     "dues": "党费收缴",
+    "recruitment": "发展党员",
+    "elections": "换届选举",
     "rectification": "巡察整改",
 }
 
