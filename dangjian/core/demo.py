@@ -30,6 +30,12 @@ class DemoContext:
     members: list[Any] = field(default_factory=list)  # every Member created
     actor: Any = None  # the demo's street-staff user, for services that need an actor
     notes: list[str] = field(default_factory=list)  # lines printed at the end (e.g. planted problems)
+    # (self-check rule code, organization pk) of every problem planted on purpose: the self-check must
+    # find each of them (dangjian/selfcheck/tests/test_demo_plants.py).
+    planted: set[tuple[str, int]] = field(default_factory=set)
+
+    def plant(self, rule: str, organization: Any) -> None:
+        self.planted.add((rule, organization if isinstance(organization, int) else organization.pk))
 
     @property
     def first_year(self) -> int:

@@ -185,6 +185,9 @@ class _Builder:
             elif habit == "lapsing":
                 stop = add_months(self.current, -rng.randint(4, 5))
             self.counts[habit] += 1
+            planted = {"stopped": "DUES-001", "lump_start": "DUES-002", "lump_end": "DUES-002", "underpay": "DUES-003"}
+            if habit in planted and member.left_on is None and member.deceased_on is None:
+                ctx.plant(planted[habit], member.organization_id)
             if len(self.examples[habit]) < 3:
                 self.examples[habit].append(member.name)
             for year in years:
@@ -287,10 +290,12 @@ class _Builder:
                     continue
                 if index == skip_at and q == skip_q:
                     self.skipped = (community.name, q)
+                    ctx.plant("DUES-004", community)
                     continue
                 if index == wrong_at and q == wrong_q and amount > 100:
                     short = (amount * Decimal("0.1")).quantize(Decimal("0.01"))
                     self.wrong = (community.name, q, short)
+                    ctx.plant("DUES-004", community)
                     amount -= short
                 records.append(DuesRemittance(
                     organization_id=community.pk, to_organization_id=parent.pk if parent else None, period_start=q,

@@ -64,6 +64,7 @@ def build(ctx: Any) -> None:
         plans.append((election, eligible, {m.pk for m in attending}, seat_members, losers))
         if defect:
             planted.append(f"{committee.organization.name}{day:%Y年}换届：{defect}")
+            ctx.plant("ELEC-002" if defect == "实到人数与签到名单不符" else "ELEC-001", committee.organization)
     Election.objects.bulk_create([p[0] for p in plans])
     for election, eligible, attended, seat_members, losers in plans:
         n = len(attended)

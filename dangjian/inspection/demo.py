@@ -337,6 +337,12 @@ def build(ctx: Any) -> None:
     Finding.objects.bulk_update([all_findings[pk] for pk in closing], ["status", "closed_on", "closed_by"])
 
     late = sum(1 for m in measures if m.is_overdue(today))
+    for m in measures:
+        if m.is_overdue(today):
+            ctx.plant("RECT-001", m.finding.organization_id)
+    for f in second:
+        if f.repeats_id:
+            ctx.plant("RECT-003", f.organization_id)
     names = "、".join(c.name for c in communities)
     ctx.notes.append(
         f"巡察整改：{names}各有两轮巡察（第五轮、第八轮），第八轮按通报（seed 002）的16个问题录入"

@@ -33,6 +33,7 @@ from dangjian.life.models import (
     StudyPlanItem,
     Talk,
 )
+from dangjian.life.rules import committee_meeting_min_seats
 from dangjian.life.validation import activity_warnings
 from dangjian.members.models import AbroadStay, Member, MemberCategory, Membership, MemberStatus
 from dangjian.orgs.models import CommitteeRole, CommitteeSeat, OrgKind, PartnerUnit
@@ -54,6 +55,7 @@ class Person:
     floating_out: bool
     group_id: int | None
     deceased_on: dt.date | None
+    lost_contact_since: dt.date | None = None
 
     def probationary_on(self, day: dt.date) -> bool:
         if self.probationary_until is not None:
@@ -151,6 +153,7 @@ class LifeDemo:
             "floating_direction",
             "group_id",
             "deceased_on",
+            "lost_contact_since",
         ):
             self.people[row["id"]] = Person(
                 row["id"],
@@ -163,6 +166,7 @@ class LifeDemo:
                 row["category"] == MemberCategory.FLOATING and row["floating_direction"] == "outbound",
                 row["group_id"],
                 row["deceased_on"],
+                row["lost_contact_since"],
             )
         self.abroad: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
         for member_id, left_on, returned_on in AbroadStay.objects.filter(
@@ -223,18 +227,35 @@ class LifeDemo:
         done_years = list(range(self.first_year, self.today.year))  # completed years: late is certain
         by_pk = {b.pk: b for b in self.branches}
 
-        def pick(share: float) -> list[Any]:
+        def pick(share: float, eligible: Any = None) -> list[Any]:
             if not done_years or not n:
                 return []
-            eligible = [b for b in self.branches if self.start_year(b) < self.today.year]
+            if eligible is None:
+                eligible = [b for b in self.branches if self.start_year(b) < self.today.year]
             return rng.sample(eligible, min(len(eligible), max(1, round(n * share))))
 
-        def year_of(b: Any) -> int:
-            return rng.choice([y for y in done_years if y >= self.start_year(b)])
+        def year_of(b: Any, allowed: Any = None) -> int:
+            return rng.choice([y for y in done_years if y >= self.start_year(b) and (allowed is None or y in allowed)])
 
+        # Committee meetings are owed only in years the branch had a committee (min_seats seats all year).
+        min_seats = committee_meeting_min_seats()
+
+        def seated(b: Any, day: dt.date) -> int:
+            return sum(1 for _, _, since, until in self.seats[b.pk] if since <= day and (until is None or until >= day))
+
+        committee_years = {
+            b.pk: {
+                y
+                for y in done_years
+                if y >= self.start_year(b)
+                and min(seated(b, dt.date(y, 1, 31)), seated(b, dt.date(y, 12, 31))) >= min_seats
+            }
+            for b in self.branches
+        }
         p = Plants({}, {}, set(), set(), set(), set(), {}, set(), set(), set(), None)
-        for b in pick(0.06):
-            p.skip_committee[(b.pk, year_of(b))] = set(rng.sample(range(1, 13), rng.randint(4, 8)))
+        for b in pick(0.06, [b for b in self.branches if committee_years[b.pk]]):
+            years = committee_years[b.pk]
+            p.skip_committee[(b.pk, year_of(b, years))] = set(rng.sample(range(1, 13), rng.randint(4, 8)))
         for b in pick(0.04):
             p.skip_general[(b.pk, year_of(b))] = set(rng.sample(range(1, 5), rng.randint(1, 2)))
         p.skip_life = {(b.pk, year_of(b)) for b in pick(0.03)}
@@ -244,10 +265,27 @@ class LifeDemo:
             {(b.pk, y) for b in pick(0.01) if (y := year_of(b)) > self.start_year(b)}
             - p.skip_life
             - {(b, y - 1) for b, y in p.skip_life}
+            - p.no_criticism  # a copy of last year's minutes would bring its criticism back
         )
         p.short_minutes = {(b.pk, year_of(b)) for b in pick(0.02)}
         p.same_talks = {(b.pk, year_of(b)) for b in pick(0.02)}
-        p.no_ideology = {(b.pk, year_of(b)) for b in pick(0.1)}
+        # A duty report is written only where a secretary holds the seat at the end of the year.
+        secretary_years = {
+            b.pk: {
+                y
+                for y in done_years
+                if y >= self.start_year(b)
+                and any(
+                    role == CommitteeRole.SECRETARY and since <= dt.date(y, 12, 31) and (until is None or until >= dt.date(y, 12, 31))
+                    for _, role, since, until in self.seats[b.pk]
+                )
+            }
+            for b in self.branches
+        }
+        p.no_ideology = {
+            (b.pk, year_of(b, secretary_years[b.pk]))
+            for b in pick(0.1, [b for b in self.branches if secretary_years[b.pk]])
+        }
         by_community: dict[int, list[Any]] = defaultdict(list)
         for b in self.branches:
             by_community[self.community[b.pk]].append(b)
@@ -267,6 +305,23 @@ class LifeDemo:
         if p.foreign_lecture:
             self.forced.add(p.foreign_lecture)
         self.copy_sources = {(a, y, m) for (_, y, m), a in p.copy_across.items()}
+
+        for rule, keys in (
+            ("LIFE-002", p.skip_committee),
+            ("LIFE-001", p.skip_general),
+            ("LIFE-007", p.skip_life),
+            ("LIFE-008", p.skip_life),
+            ("LIFE-011", p.no_criticism),
+            ("TEXT-001", p.copy_within | p.copy_years | p.same_talks),
+            ("LIFE-010", p.short_minutes),
+            ("LIFE-015", p.no_ideology),
+        ):
+            for b, _year in keys:
+                self.ctx.plant(rule, b)
+        for b, _year, _month in p.copy_across:
+            self.ctx.plant("TEXT-001", b)
+        if p.foreign_lecture:
+            self.ctx.plant("TEXT-002", p.foreign_lecture[0])
 
         def names(keys: Any, limit: int = 3) -> str:
             items = sorted(keys, key=lambda k: (k[1], by_pk[k[0]].path))
@@ -598,6 +653,8 @@ class LifeDemo:
         made = []
         for a, b in pairs:
             day = start + dt.timedelta(days=rng.randint(0, span))
+            if any((lost := self.people[x].lost_contact_since) and lost <= day for x in (a, b)):
+                continue  # nobody talks with a member the branch cannot reach
             summary = text.talk_summary(
                 rng, self.people[a].name, self.people[b].name, rng.choice(themes), rng.choice(works)
             )

@@ -431,6 +431,7 @@ class _Builder:
         )
         if late is not None:
             self.departed.append(late)
+            self.ctx.plant("MEM-004", late.bp.org)
             t = late.transfers[0]
             self.people.notes.append(
                 f"转出党员逾期未报到（回执未返回）：{late.member.name}（{t.date:%Y-%m-%d}转往{t.counterpart}，"
@@ -472,6 +473,7 @@ class _Builder:
             late = report_by + dt.timedelta(days=rng.randint(10, 40))
             if not planted and late <= today:
                 planted, reported = True, late
+                self.ctx.plant("MEM-004", row.bp.org)
                 self.people.notes.append(
                     f"转入党员逾期报到：{m.name}（介绍信{day:%Y-%m-%d}开具，报到期限{report_by:%Y-%m-%d}，"
                     f"{late:%Y-%m-%d}报到）"
@@ -566,6 +568,7 @@ class _Builder:
             row.member.remarks = "多次电话、上门联系未果"
             if add_months(since, months) <= today:
                 long_lost.append(row.member)
+                self.ctx.plant("MEM-001", row.bp.org)
         if long_lost:
             examples = "、".join(f"{m.name}（{m.lost_contact_since:%Y-%m-%d}起）" for m in long_lost[:3])
             self.people.notes.append(f"失联满{months}个月的党员{len(long_lost)}名：{examples}等")
@@ -607,6 +610,7 @@ class _Builder:
                 )
             )
             if i == 0:
+                self.ctx.plant("MEM-003", row.bp.org)
                 self.people.notes.append(
                     f"出国（境）党员保留组织关系期满未处理：{row.member.name}（{destination}，{kept:%Y-%m-%d}到期）"
                 )
@@ -620,6 +624,7 @@ class _Builder:
                     self.today - dt.timedelta(days=self.rng.randint(385, 430)), add_years(m.birth_date, 18)
                 )
                 row.since = m.joined_on
+                self.ctx.plant("MEM-005", row.bp.org)
                 self.people.notes.append(
                     f"预备期满未讨论转正：{m.name}（{row.bp.org.name}，{m.joined_on:%Y-%m-%d}接收为预备党员）"
                 )

@@ -716,6 +716,16 @@ def build(ctx: Any) -> None:
             plan.notes.append(f"党支部党员超过50名：{bp.community.name} {bp.org.name}（党员{bp.size}名）")
         elif bp.plant == "committee_missing":
             plan.notes.append(f"正式党员7名以上未设支部委员会：{bp.community.name} {bp.org.name}（仅设书记）")
+    rules = {"small": "ORG-001", "large": "ORG-003", "committee_missing": "ORG-007", "term_expired": "ORG-004",
+             "secretary_left": "ORG-005"}
+    for bp in plan.branches:
+        if bp.plant:
+            ctx.plant(rules[bp.plant], bp.org)
+    for comm in plan.community_orgs:
+        if comm.code in builder.mismatched:
+            ctx.plant("ORG-002", comm)
+        if comm.code in builder.expired_communities:
+            ctx.plant("ORG-004", comm)
     ctx.notes.extend(plan.notes)
     ctx.street = plan.streets[0]
     ctx.organizations = list(builder.ordered)

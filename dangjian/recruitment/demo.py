@@ -130,6 +130,7 @@ def build(ctx: Any) -> None:
         files.append((file, dates, people))
         if defect:
             planted.append(f"{branch.name}·{file.name}：{defect}")
+            ctx.plant("REC-001", branch)
     Recruitment.objects.bulk_create([f for f, _, _ in files], batch_size=500)
     for file, dates, people in files:
         missing_doc = rng.random() < 0.1 and 10 in dates
@@ -138,6 +139,7 @@ def build(ctx: Any) -> None:
             for kind in STEP[number].documents:
                 if missing_doc and kind == "political_review":
                     planted.append(f"{file.organization.name}·{file.name}：缺少政治审查材料")
+                    ctx.plant("REC-002", file.organization)
                     continue
                 docs.append(RecruitDocument(recruitment=file, kind=kind, date=day))
         if 5 in dates:
