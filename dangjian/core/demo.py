@@ -33,6 +33,9 @@ class DemoContext:
     # (self-check rule code, organization pk) of every problem planted on purpose: the self-check must
     # find each of them (dangjian/selfcheck/tests/test_demo_plants.py).
     planted: set[tuple[str, int]] = field(default_factory=set)
+    # The pk of the model branch (示范党支部): every builder keeps its records clean (no planted
+    # problem, no sloppiness), so the self-check finds nothing there.
+    model_branch: int | None = None
 
     def plant(self, rule: str, organization: Any) -> None:
         self.planted.add((rule, organization if isinstance(organization, int) else organization.pk))
@@ -49,4 +52,3 @@ class DemoContext:
         (社区党委, 党总支 or 社区党支部)."""
         streets = {o.pk for o in self.organizations if o.kind == "street_committee"}
         return [o for o in self.organizations if o.parent_id in streets]
-

@@ -38,10 +38,22 @@ from dangjian.dues.rates import dues_rate
 from dangjian.lib.periods import add_months
 
 HABITS = [
-    ("monthly", 44), ("quarterly", 25), ("lump_start", 8), ("lump_end", 8), ("late", 9),
-    ("lapsing", 3), ("stopped", 2), ("underpay", 1),
+    ("monthly", 44),
+    ("quarterly", 25),
+    ("lump_start", 8),
+    ("lump_end", 8),
+    ("late", 9),
+    ("lapsing", 3),
+    ("stopped", 2),
+    ("underpay", 1),
 ]
-CHANNELS = [(Channel.CASH, 45), (Channel.WECHAT, 28), (Channel.ALIPAY, 10), (Channel.BANK, 12), (Channel.PAYROLL, 5)]
+CHANNELS = [
+    (Channel.CASH, 45),
+    (Channel.WECHAT, 28),
+    (Channel.ALIPAY, 10),
+    (Channel.BANK, 12),
+    (Channel.PAYROLL, 5),
+]
 BATCH = 2000
 EDGES = (Decimal("3000.00"), Decimal("5000.00"), Decimal("10000.00"))
 
@@ -60,8 +72,16 @@ def _income_type(rng: Any, member: Any, today: dt.date) -> str:
         return IncomeType.IN_SERVICE
     if age < 24:
         return IncomeType.STUDENT
-    return _pick(rng, [(IncomeType.IN_SERVICE, 62), (IncomeType.FLEXIBLE, 14), (IncomeType.UNEMPLOYED, 12),
-                       (IncomeType.FARMER, 8), (IncomeType.LOW_INCOME, 4)])
+    return _pick(
+        rng,
+        [
+            (IncomeType.IN_SERVICE, 62),
+            (IncomeType.FLEXIBLE, 14),
+            (IncomeType.UNEMPLOYED, 12),
+            (IncomeType.FARMER, 8),
+            (IncomeType.LOW_INCOME, 4),
+        ],
+    )
 
 
 def _first_base(rng: Any, income_type: str) -> Decimal:
@@ -103,22 +123,45 @@ class _Builder:
         day = dt.date(month.year, month.month, self.rng.randint(low, min(high, month_end(month).day)))
         return min(day, self.today)
 
-    def pay(self, member: Any, org_id: int, months: list[dt.date], paid_on: dt.date, dues: dict[dt.date, Decimal],
-            factor: Decimal = Decimal(1), kind: str = PaymentKind.PAYMENT) -> DuesPayment | None:
+    def pay(
+        self,
+        member: Any,
+        org_id: int,
+        months: list[dt.date],
+        paid_on: dt.date,
+        dues: dict[dt.date, Decimal],
+        factor: Decimal = Decimal(1),
+        kind: str = PaymentKind.PAYMENT,
+    ) -> DuesPayment | None:
         if not months or paid_on > self.today:
             return None
         amount = (sum((dues[m] for m in months), Decimal(0)) * factor).quantize(Decimal("0.01"))
         amount = max(amount, Decimal("0.01") * len(months))
         entry = DuesPayment(
-            member_id=member.pk, organization_id=org_id, kind=kind, paid_on=paid_on, amount=amount,
-            channel=_pick(self.rng, CHANNELS), first_month=months[0], last_month=months[-1], months=len(months),
+            member_id=member.pk,
+            organization_id=org_id,
+            kind=kind,
+            paid_on=paid_on,
+            amount=amount,
+            channel=_pick(self.rng, CHANNELS),
+            first_month=months[0],
+            last_month=months[-1],
+            months=len(months),
             recorded_by=self.ctx.actor if getattr(self.ctx.actor, "pk", None) else None,
         )
         self.payments.append((entry, allocate_payment(amount, months, dues, {})))
         return entry
 
-    def member_year(self, member: Any, habit: str, year: int, owed: list[dt.date], dues: dict[dt.date, Decimal],
-                    org_id: int, stop: dt.date | None) -> None:
+    def member_year(
+        self,
+        member: Any,
+        habit: str,
+        year: int,
+        owed: list[dt.date],
+        dues: dict[dt.date, Decimal],
+        org_id: int,
+        stop: dt.date | None,
+    ) -> None:
         rng = self.rng
         due_now = [m for m in owed if m <= self.current]
         if stop is not None:
@@ -176,16 +219,26 @@ class _Builder:
             if not ps:
                 continue
             habit = _pick(rng, HABITS)
+            if member.organization_id == ctx.model_branch:
+                habit = "monthly"  # the model branch collects every month
             income_type = _income_type(rng, member, self.today)
             base0 = _first_base(rng, income_type)
-            declares = income_type in (IncomeType.IN_SERVICE, IncomeType.FLEXIBLE, IncomeType.FARMER) and rng.random() < 0.04
+            declares = (
+                income_type in (IncomeType.IN_SERVICE, IncomeType.FLEXIBLE, IncomeType.FARMER)
+                and rng.random() < 0.04
+            )
             stop = None
             if habit == "stopped":
                 stop = add_months(self.current, -rng.randint(7, 15))
             elif habit == "lapsing":
                 stop = add_months(self.current, -rng.randint(4, 5))
             self.counts[habit] += 1
-            planted = {"stopped": "DUES-001", "lump_start": "DUES-002", "lump_end": "DUES-002", "underpay": "DUES-003"}
+            planted = {
+                "stopped": "DUES-001",
+                "lump_start": "DUES-002",
+                "lump_end": "DUES-002",
+                "underpay": "DUES-003",
+            }
             if habit in planted and member.left_on is None and member.deceased_on is None:
                 ctx.plant(planted[habit], member.organization_id)
             if len(self.examples[habit]) < 3:
@@ -201,15 +254,29 @@ class _Builder:
                 rate = dues_rate(income_type, base, dt.date(year, 1, 1), self.tables)
                 declared = None
                 if declares:
-                    declared = Decimal("1.00") if income_type == IncomeType.FARMER else (rate.amount + 10).quantize(Decimal("1"))
+                    declared = (
+                        Decimal("1.00")
+                        if income_type == IncomeType.FARMER
+                        else (rate.amount + 10).quantize(Decimal("1"))
+                    )
                 monthly = declared or rate.amount
-                self.bases.append(DuesBase(
-                    member_id=member.pk, year=year, income_type=income_type, base=base, standard_amount=rate.amount,
-                    declared_amount=declared, monthly_amount=monthly, rate_label=rate.rate_label,
-                    recorded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-                ))
+                self.bases.append(
+                    DuesBase(
+                        member_id=member.pk,
+                        year=year,
+                        income_type=income_type,
+                        base=base,
+                        standard_amount=rate.amount,
+                        declared_amount=declared,
+                        monthly_amount=monthly,
+                        rate_label=rate.rate_label,
+                        recorded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+                    )
+                )
                 dues = {m: monthly for m in year_months(year)}
-                org_id = next((p.organization_id for p in ps if p.covers(month_end(owed[-1]))), member.organization_id)
+                org_id = next(
+                    (p.organization_id for p in ps if p.covers(month_end(owed[-1]))), member.organization_id
+                )
                 self.member_year(member, habit, year, owed, dues, org_id, stop)
         self.plant_corrections()
         self.save()
@@ -218,20 +285,38 @@ class _Builder:
 
     def plant_corrections(self) -> None:
         """A few entries typed wrong, reversed (冲正) and entered again: the ledger keeps all three."""
-        candidates = [i for i, (e, _) in enumerate(self.payments) if e.months == 1 and e.paid_on.year == self.today.year]
+        candidates = [
+            i for i, (e, _) in enumerate(self.payments) if e.months == 1 and e.paid_on.year == self.today.year
+        ]
         self.corrections: list[tuple[int, DuesPayment, DuesPayment]] = []
         for i in sorted(self.rng.sample(candidates, min(3, len(candidates)))):
             entry, allocation = self.payments[i]
             wrong_amount = entry.amount * 10
             wrong = DuesPayment(
-                member_id=entry.member_id, organization_id=entry.organization_id, kind=PaymentKind.PAYMENT,
-                paid_on=entry.paid_on, amount=wrong_amount, channel=entry.channel, first_month=entry.first_month,
-                last_month=entry.last_month, months=1, recorded_by=entry.recorded_by, note="",
+                member_id=entry.member_id,
+                organization_id=entry.organization_id,
+                kind=PaymentKind.PAYMENT,
+                paid_on=entry.paid_on,
+                amount=wrong_amount,
+                channel=entry.channel,
+                first_month=entry.first_month,
+                last_month=entry.last_month,
+                months=1,
+                recorded_by=entry.recorded_by,
+                note="",
             )
             reversal = DuesPayment(
-                member_id=entry.member_id, organization_id=entry.organization_id, kind=PaymentKind.REVERSAL,
-                paid_on=entry.paid_on, amount=-wrong_amount, channel=entry.channel, first_month=entry.first_month,
-                last_month=entry.last_month, months=1, recorded_by=entry.recorded_by, note="金额录入错误（多录一位）",
+                member_id=entry.member_id,
+                organization_id=entry.organization_id,
+                kind=PaymentKind.REVERSAL,
+                paid_on=entry.paid_on,
+                amount=-wrong_amount,
+                channel=entry.channel,
+                first_month=entry.first_month,
+                last_month=entry.last_month,
+                months=1,
+                recorded_by=entry.recorded_by,
+                note="金额录入错误（多录一位）",
             )
             self.corrections.append((i, wrong, reversal))
 
@@ -250,12 +335,25 @@ class _Builder:
         rows = []
         for entry, allocation in [*self.payments, *extra]:
             rows.extend(
-                DuesPaymentMonth(payment_id=entry.pk, member_id=entry.member_id, organization_id=entry.organization_id,
-                                 month=m, amount=a) for m, a in allocation.items()
+                DuesPaymentMonth(
+                    payment_id=entry.pk,
+                    member_id=entry.member_id,
+                    organization_id=entry.organization_id,
+                    month=m,
+                    amount=a,
+                )
+                for m, a in allocation.items()
             )
         for r in reversals:
-            rows.append(DuesPaymentMonth(payment_id=r.pk, member_id=r.member_id, organization_id=r.organization_id,
-                                         month=r.first_month, amount=r.amount))
+            rows.append(
+                DuesPaymentMonth(
+                    payment_id=r.pk,
+                    member_id=r.member_id,
+                    organization_id=r.organization_id,
+                    month=r.first_month,
+                    amount=r.amount,
+                )
+            )
         DuesPaymentMonth.objects.bulk_create(rows, batch_size=BATCH)
 
     def remit(self) -> None:
@@ -273,7 +371,9 @@ class _Builder:
             community = community_of.get(entry.organization_id)
             if community is not None:
                 collected[(community.pk, quarter_start(month_of(entry.paid_on)))] += entry.amount
-        quarters = [dt.date(y, m, 1) for y in range(ctx.first_year, self.today.year + 1) for m in (1, 4, 7, 10)]
+        quarters = [
+            dt.date(y, m, 1) for y in range(ctx.first_year, self.today.year + 1) for m in (1, 4, 7, 10)
+        ]
         done = [q for q in quarters if add_months(q, 3) <= self.current]
         records = []
         self.skipped: tuple[str, dt.date] | None = None
@@ -297,12 +397,18 @@ class _Builder:
                     self.wrong = (community.name, q, short)
                     ctx.plant("DUES-004", community)
                     amount -= short
-                records.append(DuesRemittance(
-                    organization_id=community.pk, to_organization_id=parent.pk if parent else None, period_start=q,
-                    period_end=add_months(q, 2), remitted_on=self.day_in(add_months(q, 3), 5, 20), amount=amount,
-                    receipt_no=f"SJ{q:%Y%m}{community.pk:04d}",
-                    recorded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-                ))
+                records.append(
+                    DuesRemittance(
+                        organization_id=community.pk,
+                        to_organization_id=parent.pk if parent else None,
+                        period_start=q,
+                        period_end=add_months(q, 2),
+                        remitted_on=self.day_in(add_months(q, 3), 5, 20),
+                        amount=amount,
+                        receipt_no=f"SJ{q:%Y%m}{community.pk:04d}",
+                        recorded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+                    )
+                )
         DuesRemittance.objects.bulk_create(records, batch_size=BATCH)
         self.remittance_count = len(records)
 
@@ -331,7 +437,9 @@ class _Builder:
                 f"（如{'、'.join(warnings[:3]) or '—'}）"
             )
         if c["underpay"]:
-            ctx.notes.append(f"党费：按标准减半交纳{c['underpay']}人（如{'、'.join(self.examples['underpay'])}），各月显示未交足")
+            ctx.notes.append(
+                f"党费：按标准减半交纳{c['underpay']}人（如{'、'.join(self.examples['underpay'])}），各月显示未交足"
+            )
         if self.corrections:
             ctx.notes.append(f"党费：{len(self.corrections)}笔金额录错后冲正并重新登记（台账保留原记录）")
         if self.skipped:
@@ -339,7 +447,9 @@ class _Builder:
             ctx.notes.append(f"党费上缴：{name}{q.year}年第{(q.month - 1) // 3 + 1}季度未上缴")
         if self.wrong:
             name, q, short = self.wrong
-            ctx.notes.append(f"党费上缴：{name}{q.year}年第{(q.month - 1) // 3 + 1}季度少缴{short}元，对账有差额")
+            ctx.notes.append(
+                f"党费上缴：{name}{q.year}年第{(q.month - 1) // 3 + 1}季度少缴{short}元，对账有差额"
+            )
 
 
 def build(ctx: Any) -> None:

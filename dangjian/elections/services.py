@@ -159,9 +159,7 @@ def outcomes(elections: Any) -> dict[int, Outcome]:
         )
     )
     candidates: dict[int, list[CandidateVotes]] = {e.pk: [] for e in rows}
-    for c in (
-        Candidate.objects.filter(election__in=[e.pk for e in rows]).select_related("member")
-    ):
+    for c in Candidate.objects.filter(election__in=[e.pk for e in rows]).select_related("member"):
         candidates[c.election_id].append(
             CandidateVotes(c.member_id, c.member.name, c.role, c.votes_for, c.votes_against, c.abstain)
         )

@@ -92,6 +92,7 @@ class LifeDemo:
         self.first_year: int = ctx.first_year
         self.notes: list[str] = []
         self.taken_appraisals: set[tuple[int, int]] = set()
+        self.secretary_lectured: set[tuple[int, int]] = set()
         self.pending_activities: list[
             tuple[
                 Activity, list[tuple[int, bool, str, str, bool]], list[tuple[str, str]], list[tuple[int, str]]
@@ -197,7 +198,9 @@ class LifeDemo:
                 seen[member_id] = (self.people[member_id], role)
         return list(seen.values())
 
-    def absence(self, p: Person, day: dt.date, committee: bool) -> tuple[str, str] | None:
+    def absence(
+        self, p: Person, day: dt.date, committee: bool, model: bool = False
+    ) -> tuple[str, str] | None:
         for left, back in self.abroad.get(p.id, ()):
             if left <= day and (back is None or back >= day):
                 return AbsenceReason.ABROAD, ""
@@ -218,6 +221,8 @@ class LifeDemo:
             note = "家中有事" if reason == AbsenceReason.OTHER else ""
         if committee:
             chance *= 0.3
+        if model:  # the model branch's members rarely miss a meeting; the housebound are fetched or visited
+            chance *= 0.6 if reason in (AbsenceReason.MOBILITY, AbsenceReason.AWAY) else 0.2
         return (reason, note) if r < chance else None
 
     # --- planted problems ----------------------------------------------------------------------------
@@ -232,16 +237,23 @@ class LifeDemo:
                 return []
             if eligible is None:
                 eligible = [b for b in self.branches if self.start_year(b) < self.today.year]
+            eligible = [b for b in eligible if b.pk != self.ctx.model_branch]
             return rng.sample(eligible, min(len(eligible), max(1, round(n * share))))
 
         def year_of(b: Any, allowed: Any = None) -> int:
-            return rng.choice([y for y in done_years if y >= self.start_year(b) and (allowed is None or y in allowed)])
+            return rng.choice(
+                [y for y in done_years if y >= self.start_year(b) and (allowed is None or y in allowed)]
+            )
 
         # Committee meetings are owed only in years the branch had a committee (min_seats seats all year).
         min_seats = committee_meeting_min_seats()
 
         def seated(b: Any, day: dt.date) -> int:
-            return sum(1 for _, _, since, until in self.seats[b.pk] if since <= day and (until is None or until >= day))
+            return sum(
+                1
+                for _, _, since, until in self.seats[b.pk]
+                if since <= day and (until is None or until >= day)
+            )
 
         committee_years = {
             b.pk: {
@@ -260,7 +272,10 @@ class LifeDemo:
             p.skip_general[(b.pk, year_of(b))] = set(rng.sample(range(1, 5), rng.randint(1, 2)))
         p.skip_life = {(b.pk, year_of(b)) for b in pick(0.03)}
         p.no_criticism = {(b.pk, year_of(b)) for b in pick(0.03)} - p.skip_life
-        p.copy_within = {(b.pk, year_of(b)) for b in pick(0.02)}
+        p.copy_within = {  # three committee meetings: a year with a committee
+            (b.pk, year_of(b, committee_years[b.pk]))
+            for b in pick(0.02, [b for b in self.branches if committee_years[b.pk]])
+        }
         p.copy_years = (
             {(b.pk, y) for b in pick(0.01) if (y := year_of(b)) > self.start_year(b)}
             - p.skip_life
@@ -276,7 +291,9 @@ class LifeDemo:
                 for y in done_years
                 if y >= self.start_year(b)
                 and any(
-                    role == CommitteeRole.SECRETARY and since <= dt.date(y, 12, 31) and (until is None or until >= dt.date(y, 12, 31))
+                    role == CommitteeRole.SECRETARY
+                    and since <= dt.date(y, 12, 31)
+                    and (until is None or until >= dt.date(y, 12, 31))
                     for _, role, since, until in self.seats[b.pk]
                 )
             }
@@ -289,7 +306,12 @@ class LifeDemo:
         by_community: dict[int, list[Any]] = defaultdict(list)
         for b in self.branches:
             by_community[self.community[b.pk]].append(b)
-        pairs = [(bs[i], bs[i + 1]) for bs in by_community.values() for i in range(len(bs) - 1)]
+        pairs = [
+            (bs[i], bs[i + 1])
+            for bs in by_community.values()
+            for i in range(len(bs) - 1)
+            if self.ctx.model_branch not in (bs[i].pk, bs[i + 1].pk)
+        ]
         for a, b in rng.sample(pairs, min(len(pairs), max(1, round(n * 0.02)))) if done_years else []:
             year = max(self.start_year(a), self.start_year(b))
             if year < self.today.year:
@@ -306,22 +328,15 @@ class LifeDemo:
             self.forced.add(p.foreign_lecture)
         self.copy_sources = {(a, y, m) for (_, y, m), a in p.copy_across.items()}
 
+        # Meetings left out are planted here; texts are planted where they are written (plant_text).
         for rule, keys in (
             ("LIFE-002", p.skip_committee),
             ("LIFE-001", p.skip_general),
             ("LIFE-007", p.skip_life),
             ("LIFE-008", p.skip_life),
-            ("LIFE-011", p.no_criticism),
-            ("TEXT-001", p.copy_within | p.copy_years | p.same_talks),
-            ("LIFE-010", p.short_minutes),
-            ("LIFE-015", p.no_ideology),
         ):
             for b, _year in keys:
                 self.ctx.plant(rule, b)
-        for b, _year, _month in p.copy_across:
-            self.ctx.plant("TEXT-001", b)
-        if p.foreign_lecture:
-            self.ctx.plant("TEXT-002", p.foreign_lecture[0])
 
         def names(keys: Any, limit: int = 3) -> str:
             items = sorted(keys, key=lambda k: (k[1], by_pk[k[0]].path))
@@ -411,14 +426,19 @@ class LifeDemo:
         end = min(self.today, branch.dissolved_on or self.today)
         key = (branch.pk, year)
         sloppy = rng.random() < 0.12  # this year, this branch misses more than now and then
-        miss = 0.0 if key in self.forced else 0.2 if sloppy else 0.03
+        miss = 0.0 if key in self.forced or branch.pk == self.ctx.model_branch else 0.2 if sloppy else 0.03
         fixed_day = 5 + (branch.pk % 4) * 5  # 主题党日 on a fixed day of the month
         for month in range(1, 13):
             themed = _day(year, month, fixed_day)
             if rng.random() >= miss:
                 out.append((K.THEMED_DAY, themed, branch))
             if month not in self.plants.skip_committee.get(key, set()) and rng.random() >= miss:
-                out.append((K.COMMITTEE_MEETING, _day(year, month, rng.randint(1, 12)), branch))
+                meeting = _day(year, month, rng.randint(1, 12))
+                # A committee elected this month holds its first meeting on or after the election.
+                elected = [
+                    x for _, _, x, _ in self.seats.get(branch.pk, ()) if (x.year, x.month) == (year, month)
+                ]
+                out.append((K.COMMITTEE_MEETING, max([meeting, *elected]), branch))
             for group in self.groups.get(branch.pk, ()):
                 if rng.random() >= miss * 1.5:
                     out.append((K.GROUP_MEETING, _day(year, month, rng.randint(8, 26)), group))
@@ -467,22 +487,32 @@ class LifeDemo:
                         first_committee = activity.minutes
                     elif key in self.plants.copy_within and committee_no <= 3:
                         activity.minutes = first_committee  # verbatim, date and all
+                        self.ctx.plant("TEXT-001", branch.pk)
                 if kind == K.THEMED_DAY:
                     source = self.plants.copy_across.get((branch.pk, year, day.month))
                     if source is not None and (source, year, day.month) in self.themed_texts:
-                        src_text, src_host = self.themed_texts[(source, year, day.month)]
+                        src_text, src_host, src_topic, src_day = self.themed_texts[(source, year, day.month)]
                         host = self.people[activity.host_id].name if activity.host_id else ""
                         activity.minutes = text.lightly_edited(self.rng, src_text, {src_host: host})
+                        activity.topic = src_topic
+                        # a copy is written after its source, later in the same month
+                        activity.date = max(
+                            activity.date, min(src_day + dt.timedelta(days=3), _day(year, day.month, 28))
+                        )
+                        self.ctx.plant("TEXT-001", branch.pk)
                     if (branch.pk, year, day.month) in self.copy_sources:
                         self.themed_texts[(branch.pk, year, day.month)] = (
                             activity.minutes,
                             self.people[activity.host_id].name if activity.host_id else "",
+                            activity.topic,
+                            activity.date,
                         )
                 if kind == K.LIFE_MEETING:
                     if key in self.plants.copy_years and previous_life:
                         activity.minutes = text.lightly_edited(
                             self.rng, previous_life, {str(year - 1): str(year)}
                         )
+                        self.ctx.plant("TEXT-001", branch.pk)
                     previous_life = activity.minutes
                 if (
                     key in self.plants.short_minutes
@@ -492,6 +522,7 @@ class LifeDemo:
                     activity.minutes = self.rng.choice(
                         ["学习了文件。", "传达上级精神，大家表示拥护。", "开会学习，布置工作。"]
                     )
+                    self.ctx.plant("LIFE-010", branch.pk)
                 voting = [r for r in rows if not r[4]]
                 activity.warnings = activity_warnings(
                     kind, activity.minutes, activity.resolutions, len(voting), sum(1 for r in voting if r[1])
@@ -539,7 +570,11 @@ class LifeDemo:
             recorder = others[0]
         rows = []
         for p in expected:
-            gone = None if p.id == host.id else self.absence(p, day, kind == K.COMMITTEE_MEETING)
+            gone = (
+                None
+                if p.id == host.id
+                else self.absence(p, day, kind == K.COMMITTEE_MEETING, branch.pk == self.ctx.model_branch)
+            )
             rows.append(
                 (p.id, gone is None, gone[0] if gone else "", gone[1] if gone else "", p.probationary_on(day))
             )
@@ -547,7 +582,12 @@ class LifeDemo:
         lecturer_id, lecturer_name, lecture_title = None, "", ""
         foreign = False
         if kind == K.LECTURE:
-            if lecture_no == 0 and secretary is not None and rng.random() < 0.92:
+            model = branch.pk == self.ctx.model_branch
+            # The secretary gives the year's first lecture (the model branch's secretary, the first one
+            # after taking the seat).
+            first = lecture_no == 0 or (model and (branch.pk, year) not in self.secretary_lectured)
+            if first and secretary is not None and (model or rng.random() < 0.92):
+                self.secretary_lectured.add((branch.pk, year))
                 lecturer = secretary
             elif seats and rng.random() < 0.6:
                 lecturer = rng.choice(seats)[0]
@@ -558,6 +598,8 @@ class LifeDemo:
                 )
             lecturer_id = lecturer.id if lecturer else None
             foreign = self.plants.foreign_lecture == (branch.pk, year) and lecture_no == 0
+            if foreign:
+                self.ctx.plant("TEXT-002", branch.pk)
         org_name = org.name if kind != K.GROUP_MEETING else f"{branch.name}{org.name}"
         topic, minutes, resolutions = text.minutes(
             rng,
@@ -579,6 +621,8 @@ class LifeDemo:
             criticism=(branch.pk, year) not in self.plants.no_criticism,
             foreign_place=foreign,
         )
+        if kind == K.LIFE_MEETING and (branch.pk, year) in self.plants.no_criticism:
+            self.ctx.plant("LIFE-011", branch.pk)
         if kind == K.LECTURE:
             lecture_title = topic
         activity = Activity(
@@ -643,16 +687,41 @@ class LifeDemo:
         )
         holders_l = sorted(holders)
         pairs: list[tuple[int, int]] = []
-        if len(holders_l) >= 2 and rng.random() < 0.95:
-            pairs += [(holders_l[0], h) for h in holders_l[1:]]
+        model = branch.pk == self.ctx.model_branch  # talks with everyone, every year
+        tenure: dict[int, tuple[dt.date, dt.date]] = {}
+        for m, _, since, until in self.seats.get(branch.pk, ()):
+            if m in holders:
+                lo, hi = max(since, start), min(until or end, end)
+                old = tenure.get(m)
+                tenure[m] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
+
+        def overlap(a: int, b: int) -> bool:
+            return max(tenure[a][0], tenure[b][0]) <= min(tenure[a][1], tenure[b][1])
+
+        if len(holders_l) >= 2 and (model or rng.random() < 0.95):
+            # each committee member talks with another one who sat on the committee at the same time
+            pairs += [
+                (partner, h)
+                for i, h in enumerate(holders_l)
+                if (partner := next((x for x in holders_l[:i] + holders_l[i + 1 :] if overlap(x, h)), None))
+                and (partner, h)[::-1] not in pairs
+            ]
         if holders_l:
-            pairs += [(rng.choice(holders_l), m) for m in members if rng.random() < 0.85]
+            pairs += [(rng.choice(holders_l), m) for m in members if model or rng.random() < 0.85]
         if len(members) >= 2:
-            pairs += [(m, rng.choice([x for x in members if x != m])) for m in members if rng.random() < 0.15]
-        span = (end - start).days
+            pairs += [
+                (m, rng.choice([x for x in members if x != m]))
+                for i, m in enumerate(members)
+                if (model and i == 0) or rng.random() < 0.15
+            ]
         made = []
         for a, b in pairs:
-            day = start + dt.timedelta(days=rng.randint(0, span))
+            # A talk with a committee member falls in their time on the committee.
+            earliest = max([start, *(tenure[x][0] for x in (a, b) if x in tenure)])
+            latest = min([end, *(tenure[x][1] for x in (a, b) if x in tenure)])
+            if earliest > latest:
+                continue
+            day = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
             if any((lost := self.people[x].lost_contact_since) and lost <= day for x in (a, b)):
                 continue  # nobody talks with a member the branch cannot reach
             summary = text.talk_summary(
@@ -671,6 +740,7 @@ class LifeDemo:
             )
         if (branch.pk, year) in self.plants.same_talks and len(made) >= 2:
             made[1].summary = made[0].summary
+            self.ctx.plant("TEXT-001", branch.pk)
         self.talks += made
 
     def duty_report(self, branch: Any, year: int, held: Counter, theme: str) -> None:
@@ -689,6 +759,8 @@ class LifeDemo:
             ideology=(branch.pk, year) not in self.plants.no_ideology,
             theme=theme,
         )
+        if (branch.pk, year) in self.plants.no_ideology:
+            self.ctx.plant("LIFE-015", branch.pk)
         self.reports.append(
             DutyReport(
                 organization=branch,

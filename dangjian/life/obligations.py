@@ -223,14 +223,17 @@ def compute(root: Organization, years: Sequence[int], today: dt.date) -> Complia
                 activity_counts[(r["organization_id"], r["kind"], y, m)] = r[f"m{y}_{m}"]
 
     seats: dict[int, list[tuple[dt.date, dt.date | None, int]]] = defaultdict(list)
-    for org_id, since, until, member_id in (
+    secretary_seats: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for org_id, since, until, member_id, role in (
         CommitteeSeat.objects.filter(
             committee__organization_id__in=in_tree["organization_id__in"], since__lte=last
         )
         .filter(Q(until__isnull=True) | Q(until__gte=first))
-        .values_list("committee__organization_id", "since", "until", "member_id")
+        .values_list("committee__organization_id", "since", "until", "member_id", "role")
     ):
         seats[org_id].append((since, until, member_id))
+        if role == CommitteeRole.SECRETARY:
+            secretary_seats[org_id].append((since, until))
 
     talk_pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
     for r in (
@@ -306,6 +309,12 @@ def compute(root: Organization, years: Sequence[int], today: dt.date) -> Complia
                     elif rule.key == "appraisal":
                         count, required = (1 if appraisals.get((org.pk, year)) else 0), 1
                     elif rule.key == "secretary_lecture":
+                        if not any(
+                            s <= period.end and (u is None or u >= period.start)
+                            for s, u in secretary_seats.get(org.pk, [])
+                        ):  # no secretary all year: the structure rules report the empty seat
+                            not_applicable[(org.pk, rule.key)] = "未配备书记"
+                            continue
                         count = secretary_lectures.get((org.pk, year), 0)
                     else:
                         count = sum(

@@ -426,8 +426,13 @@ class _Builder:
         total = sum(bp.size for bp in self.plan.branches)
         pool, weights = self.weighted_branches(("building", "grid", "community", "non_public"))
         # planted: a transfer out whose receipt never came back although the report deadline has passed
+        late_pool = [
+            (bp, w) for bp, w in zip(pool, weights, strict=True) if bp.org.pk != self.ctx.model_branch
+        ]
         late = people.transferred_out(
-            rng.choices(pool, weights)[0], today - dt.timedelta(days=rng.randint(120, 200)), pending=True
+            rng.choices([bp for bp, _ in late_pool], [w for _, w in late_pool])[0],
+            today - dt.timedelta(days=rng.randint(120, 200)),
+            pending=True,
         )
         if late is not None:
             self.departed.append(late)
@@ -471,7 +476,7 @@ class _Builder:
             report_by = add_months(day, rule("transfer_report_months"))
             reported = min(today, day + dt.timedelta(days=rng.randint(0, 25)))
             late = report_by + dt.timedelta(days=rng.randint(10, 40))
-            if not planted and late <= today:
+            if not planted and late <= today and row.bp.org.pk != self.ctx.model_branch:
                 planted, reported = True, late
                 self.ctx.plant("MEM-004", row.bp.org)
                 self.people.notes.append(
@@ -544,6 +549,7 @@ class _Builder:
             if low <= r.age <= high
             and r.bp.flavor in flavors
             and r.bp.plant != "small"
+            and r.bp.org.pk != self.ctx.model_branch
             and r.member.status == MemberStatus.FULL
             and r.member.lost_contact_since is None
             and not r.abroad
@@ -619,9 +625,14 @@ class _Builder:
         """Planted: a probationary member whose year of probation ended without confirmation."""
         for row in self.current:
             m = row.member
-            if m.status == MemberStatus.PROBATIONARY and not row.transfers:
+            if (
+                m.status == MemberStatus.PROBATIONARY
+                and not row.transfers
+                and row.bp.org.pk != self.ctx.model_branch
+                and add_years(m.birth_date, 18) <= self.today - dt.timedelta(days=460)  # admitted as an adult
+            ):
                 m.joined_on = max(
-                    self.today - dt.timedelta(days=self.rng.randint(385, 430)), add_years(m.birth_date, 18)
+                    self.today - dt.timedelta(days=self.rng.randint(400, 460)), add_years(m.birth_date, 18)
                 )
                 row.since = m.joined_on
                 self.ctx.plant("MEM-005", row.bp.org)

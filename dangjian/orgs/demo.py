@@ -600,6 +600,10 @@ class _TreeBuilder:
         for bp in self.plan.branches:
             if bp.plant == "small":
                 self.shrink(bp, 2, [o for o in building_branches(bp.community) if not o.plant])
+                for g in bp.groups:  # two members form no group
+                    self.levels[3 if bp.flavor != "community" else 2].remove(g.org)
+                    self.ordered.remove(g.org)
+                bp.groups = []
         comms = self.plan.community_orgs[1:]
         self.expired_communities = {c.code for c in rng.sample(comms, min(n_comm_expired, len(comms)))}
 
@@ -656,6 +660,7 @@ class _TreeBuilder:
         plans = {bp.org.code: bp for bp in self.plan.branches}
         community_codes = {c.code for c in self.plan.community_orgs}
         current: list[Committee] = []
+        model = self.first_branch().org  # the model branch (示范党支部) keeps its committee history too
         for org in self.ordered:
             if org.kind == OrgKind.GROUP:
                 continue
@@ -684,8 +689,10 @@ class _TreeBuilder:
                     ends_on=add_years(elected, term),
                 )
             )
-            if community_level or org.kind == OrgKind.STREET_COMMITTEE:
+            if community_level or org.kind == OrgKind.STREET_COMMITTEE or org is model:
                 prev = add_years(elected, -term) - dt.timedelta(days=rng.randint(0, 60))
+                if org is model and org.founded_on and org.founded_on >= prev:
+                    org.founded_on = prev - dt.timedelta(days=rng.randint(30, 400))
                 if org.founded_on and prev > org.founded_on:
                     current.append(
                         Committee(
@@ -716,8 +723,13 @@ def build(ctx: Any) -> None:
             plan.notes.append(f"党支部党员超过50名：{bp.community.name} {bp.org.name}（党员{bp.size}名）")
         elif bp.plant == "committee_missing":
             plan.notes.append(f"正式党员7名以上未设支部委员会：{bp.community.name} {bp.org.name}（仅设书记）")
-    rules = {"small": "ORG-001", "large": "ORG-003", "committee_missing": "ORG-007", "term_expired": "ORG-004",
-             "secretary_left": "ORG-005"}
+    rules = {
+        "small": "ORG-001",
+        "large": "ORG-003",
+        "committee_missing": "ORG-007",
+        "term_expired": "ORG-004",
+        "secretary_left": "ORG-005",
+    }
     for bp in plan.branches:
         if bp.plant:
             ctx.plant(rules[bp.plant], bp.org)
@@ -726,6 +738,7 @@ def build(ctx: Any) -> None:
             ctx.plant("ORG-002", comm)
         if comm.code in builder.expired_communities:
             ctx.plant("ORG-004", comm)
+    ctx.model_branch = builder.first_branch().org.pk
     ctx.notes.extend(plan.notes)
     ctx.street = plan.streets[0]
     ctx.organizations = list(builder.ordered)

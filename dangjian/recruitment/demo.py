@@ -83,10 +83,11 @@ def build(ctx: Any) -> None:
         start = today - dt.timedelta(days=span_days + rng.randrange(10, 120))
         dates = _dates_for(top, start, rng)
         defect = None
-        if i % 7 == 3 and top >= 7:
+        model = branch.pk == ctx.model_branch  # the model branch's files follow every rule
+        if i % 7 == 3 and top >= 7 and not model:
             dates[7] = add_years(dates[3], 1) - dt.timedelta(days=1)  # activist year one day short
             defect = "积极分子培养期差1天"
-        if i % 11 == 5 and top >= 17:
+        if i % 11 == 5 and top >= 17 and not model:
             dates[17] = add_months(dates[15], 7)  # approval after the 6-month limit
             for n in (18, 19, 20, 21):
                 if n in dates:
@@ -133,7 +134,7 @@ def build(ctx: Any) -> None:
             ctx.plant("REC-001", branch)
     Recruitment.objects.bulk_create([f for f, _, _ in files], batch_size=500)
     for file, dates, people in files:
-        missing_doc = rng.random() < 0.1 and 10 in dates
+        missing_doc = rng.random() < 0.1 and 10 in dates and file.organization_id != ctx.model_branch
         for number, day in dates.items():
             steps.append(RecruitStep(recruitment=file, number=number, date=day, body=STEP[number].body))
             for kind in STEP[number].documents:

@@ -248,14 +248,18 @@ def _store(entries: list[dict[str, Any]], stale_ids: list[int], params: textsim.
             for i, e in enumerate(entries)
         ]
         created = TextSignature.objects.bulk_create(rows, batch_size=500)
-        TextBand.objects.bulk_create(
-            [
-                TextBand(signature_id=sig.pk, band=b, hash=int(bands[i, b]))
-                for i, sig in enumerate(created)
-                for b in range(params.bands)
-            ],
-            batch_size=2000,
-        )
+        # `bands` rows per text: one prepared INSERT run over plain tuples (bulk_create would build and
+        # prepare a model instance per row, most of the cost of indexing a subtree).
+        table = connection.ops.quote_name(TextBand._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (signature_id, band, hash) VALUES (%s, %s, %s)",  # noqa: S608
+                [
+                    (sig.pk, b, h)
+                    for sig, row in zip(created, bands.tolist(), strict=True)
+                    for b, h in enumerate(row)
+                ],
+            )
 
 
 def index_text(
@@ -388,36 +392,51 @@ def sync_index(
 
 def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> list[tuple[int, int]]:
     """Signature pairs (a, b) sharing a band: a dated in the period, b in the subtree dated up to its
-    end; each unordered pair once. One query: the buckets (band, hash) of the subtree holding 2 to
-    `max_bucket` texts, and a self-join of the band table on them."""
+    end; each unordered pair once, in (a, b) order. Two queries read the subtree's signatures (id,
+    date) and their bands once, through the organization index (never the whole band table); the
+    buckets (band, hash) holding 2 to `max_bucket` texts are then paired in numpy. (A self-join of the
+    band table in SQL costs one row per shared band of every pair, up to `bands` times the pairs.)"""
     band, sig = TextBand._meta.db_table, TextSignature._meta.db_table
     org = apps.get_model("orgs", "Organization")._meta.db_table
     like = root.path + "%"
-    sql = f"""
-        WITH buckets AS (
-            SELECT t.band, t.hash
-            FROM {band} t
-            JOIN {sig} s ON s.id = t.signature_id
-            JOIN {org} o ON o.id = s.organization_id
-            WHERE o.path LIKE %s AND s.date <= %s
-            GROUP BY t.band, t.hash
-            HAVING COUNT(*) BETWEEN 2 AND %s
-        )
-        SELECT DISTINCT a.signature_id, b.signature_id
-        FROM buckets k
-        JOIN {band} a ON a.band = k.band AND a.hash = k.hash
-        JOIN {sig} sa ON sa.id = a.signature_id
-        JOIN {org} oa ON oa.id = sa.organization_id
-        JOIN {band} b ON b.band = k.band AND b.hash = k.hash AND b.signature_id <> a.signature_id
-        JOIN {sig} sb ON sb.id = b.signature_id
-        JOIN {org} ob ON ob.id = sb.organization_id
-        WHERE oa.path LIKE %s AND ob.path LIKE %s
-          AND sa.date >= %s AND sa.date <= %s AND sb.date <= %s
-          AND (sb.date < %s OR sb.id < sa.id)
-    """  # noqa: S608 - table names from model metadata; every value is a parameter
+    subtree = f"JOIN {org} o ON o.id = s.organization_id WHERE o.path LIKE %s AND s.date <= %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [like, end, int(max_bucket), like, like, start, end, end, start])
-        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+        cursor.execute(f"SELECT s.id, s.date FROM {sig} s {subtree}", [like, end])  # noqa: S608
+        dates = cursor.fetchall()
+        if len(dates) < 2:
+            return []
+        cursor.execute(
+            f"SELECT t.band, t.hash, t.signature_id FROM {band} t JOIN {sig} s ON s.id = t.signature_id {subtree}",  # noqa: S608
+            [like, end],
+        )
+        rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
+    ids = np.fromiter((i for i, _ in dates), dtype=np.int64, count=len(dates))
+    days = np.fromiter(
+        ((d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])).toordinal() for _, d in dates),
+        dtype=np.int64,
+        count=len(dates),
+    )
+    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])
+    group = np.cumsum(first) - 1
+    sizes = np.bincount(group) if len(group) else np.zeros(0, dtype=np.int64)
+    keep = (sizes[group] >= 2) & (sizes[group] <= int(max_bucket))
+    group, sid = group[keep], rows[keep, 2]
+    if len(sid) == 0:
+        return []
+    by_id = np.argsort(ids)
+    day = days[by_id[np.searchsorted(ids, sid, sorter=by_id)]]
+    lo, hi, width = start.toordinal(), end.toordinal(), int(ids.max()) + 1
+    found = []
+    for d in range(1, int(sizes[np.unique(group)].max())):  # members d apart in one bucket
+        same = group[:-d] == group[d:]
+        x, y, dx, dy = sid[:-d][same], sid[d:][same], day[:-d][same], day[d:][same]
+        forward = (x != y) & (dx >= lo) & (dx <= hi) & ((dy < lo) | (y < x))
+        backward = (x != y) & (dy >= lo) & (dy <= hi) & ((dx < lo) | (x < y))
+        found.append(np.concatenate([x[forward] * width + y[forward], y[backward] * width + x[backward]]))
+    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return [(int(k // width), int(k % width)) for k in keys]
 
 
 @dataclass
@@ -497,7 +516,8 @@ def detect(
     stats["identical"] = len(identical)
     pairs = candidate_pairs(root, start, end, int(cfg["max_bucket"]))
     pairs = [
-        (a, b)
+        # the later text first: the copy is reported on the organization that made it
+        (a, b) if (meta[a]["date"], a) >= (meta[b]["date"], b) else (b, a)
         for a, b in pairs
         if a in meta and b in meta and not (a in group_of and group_of.get(b) == group_of[a])
     ]

@@ -70,7 +70,9 @@ def election_findings(ctx: Context, include: Any) -> list[Finding]:
     from dangjian.elections.services import outcomes
 
     def compute() -> tuple[list[Any], dict[int, Any]]:
-        elections = Election.objects.filter(ctx.in_scope(), held_on__range=(ctx.start, ctx.end)).order_by("pk")
+        elections = Election.objects.filter(ctx.in_scope(), held_on__range=(ctx.start, ctx.end)).order_by(
+            "pk"
+        )
         rows = list(elections.select_related("organization"))
         return rows, outcomes(elections)
 

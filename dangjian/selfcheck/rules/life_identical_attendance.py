@@ -1,6 +1,10 @@
 """LIFE-012 不同会议出席名单完全相同: two or more activities on different days with exactly the same
 list (who attended, who was absent and why), some absence included, in a branch large enough that
-this does not happen by chance — a list copied from one record to the next."""
+this does not happen by chance — a list copied from one record to the next.
+
+Standing absences (a housebound or abroad member, a floating member working away, absent from every
+meeting for the same reason) are left out of the comparison: they repeat by nature, and a list is suspicious only when the same
+occasional absences (sick, away, at work …) recur unchanged."""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from dangjian.selfcheck.rules._life import life_installed
     severity=Severity.ERROR,
     category="life",
     reads=("life.Attendance", "life.Activity"),
-    defaults={"min_expected": 6, "min_absent": 1},
+    # Two occasional absences at least: in a group of eight where one elderly member is often ill, the
+    # same single absence recurs by chance; the same two or more absences with the same reasons do not.
+    defaults={"min_expected": 8, "min_absent": 2, "standing_reasons": ["mobility", "abroad"]},
 )
 def check(ctx: Context) -> Iterator[Finding]:
     if not life_installed(ctx):
@@ -40,21 +46,27 @@ def check(ctx: Context) -> Iterator[Finding]:
             "member_id",
             "attended",
             "absence_reason",
+            "absence_note",
             "activity__organization_id",
             "activity__date",
             "activity__kind",
+            "member__floating_direction",
         )
         .order_by()
     )
-    for activity_id, member_id, attended, reason, org_id, date, kind in rows:
-        lists[activity_id].append((member_id, attended, reason))
+    standing = set(ctx.t("standing_reasons"))
+    for activity_id, member_id, attended, reason, note, org_id, date, kind, floating in rows:
+        if not attended and (reason in standing or (reason == "away" and floating == "outbound")):
+            reason, note = "standing", ""
+        lists[activity_id].append((member_id, attended, f"{reason}:{note}"))
         meta[activity_id] = (org_id, date, kind)
     groups: dict[tuple[int, tuple[tuple[int, bool, str], ...]], list[int]] = defaultdict(list)
     for activity_id, items in lists.items():
-        absent = sum(1 for _, attended, _ in items if not attended)
+        occasional = [i for i in items if i[2] != "standing:"]
+        absent = sum(1 for _, attended, _ in occasional if not attended)
         if len(items) < int(ctx.t("min_expected")) or absent < int(ctx.t("min_absent")):
             continue
-        groups[(meta[activity_id][0], tuple(sorted(items)))].append(activity_id)
+        groups[(meta[activity_id][0], tuple(sorted(occasional)))].append(activity_id)
     labels = dict(ActivityKind.choices)
     for (org_id, items), ids in groups.items():
         ids.sort(key=lambda i: (meta[i][1], i))
@@ -70,7 +82,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             severity=Severity.ERROR,
             period=f"{last.year}年",
             message=(
-                f"{len(ids)}次会议的出席名单完全相同（应到{len(items)}人，缺席{absent}人且缺席人员和原因一致）："
+                f"{len(ids)}次会议的出席名单完全相同（缺席{absent}人且缺席人员和原因一致；"
+                "长期行动不便、出国（境）、外出流动缺席的不计）："
                 + "、".join(titles[:6])
                 + ("等" if len(titles) > 6 else "")
             ),

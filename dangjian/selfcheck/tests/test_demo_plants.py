@@ -1,9 +1,11 @@
 """The self-check against the demo data: every problem the demo builders planted on purpose
-(DemoContext.plant: rule code and organization) is found by that rule, over the demo's whole period.
+(DemoContext.plant: rule code and organization) is found by that rule, and the model branch
+(DemoContext.model_branch, 示范党支部, whose records every builder keeps clean) has no finding at all.
 
 GIVEN the tiny demo street (one community of each kind, ~400 members, five years of every record)
 WHEN the self-check runs over the street from the earliest record to the demo's today
-THEN each planted (rule, organization) appears among the run's findings."""
+THEN each planted (rule, organization) appears among the run's findings
+AND no rule finds anything in the model branch or its groups."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 from dangjian.core.demo import DemoContext
 from dangjian.core.management.commands.demo import build_demo
 from dangjian.elections.models import Election
+from dangjian.orgs.models import Organization
 from dangjian.selfcheck import engine
 
 TODAY = dt.date(2026, 6, 30)
@@ -29,9 +32,19 @@ def test_the_self_check_finds_every_problem_the_demo_planted():
     assert len(rules) >= 25, sorted(rules)
 
     first = min([dt.date(ctx.first_year, 1, 1), *Election.objects.values_list("held_on", flat=True)])
-    outcomes, _ = engine.run_rules(ctx.street, first.replace(month=1, day=1), TODAY, TODAY, codes=sorted(rules))
+    outcomes, _ = engine.run_rules(
+        ctx.street, first.replace(month=1, day=1), TODAY, TODAY, codes=sorted(rules)
+    )
     assert not [o.error for o in outcomes if o.error]
     found = {(o.rule.code, f.organization_id) for o in outcomes for f in o.findings}
     names = {o.pk: o.name for o in ctx.organizations}
     missed = sorted((code, names.get(pk, pk)) for code, pk in ctx.planted - found)
     assert not missed, missed
+
+    model = Organization.objects.get(pk=ctx.model_branch)
+    assert not {code for code, pk in ctx.planted if pk == model.pk}
+    outcomes, _ = engine.run_rules(model, first.replace(month=1, day=1), TODAY, TODAY)
+    assert len(outcomes) == len(engine.enabled_rules()) and not [o.error for o in outcomes if o.error]
+    assert [(o.rule.code, f.message) for o in outcomes for f in o.findings] == []
+    # ... while the same rules do find problems in the rest of the street.
+    assert sum(len(o.findings) for o in engine.run_rules(ctx.street, first, TODAY, TODAY)[0]) > 100

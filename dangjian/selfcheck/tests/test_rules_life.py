@@ -117,9 +117,9 @@ def test_it_finds_a_life_meeting_without_criticism(world):  # noqa: ANN001
 
 def test_it_finds_identical_attendance_lists_on_different_days(world):  # noqa: ANN001
     people = [world.members["m1"], world.members["m2"]] + [
-        MemberFactory(organization=world.b1) for _ in range(5)
+        MemberFactory(organization=world.b1) for _ in range(7)
     ]
-    same = [*people[:-1], (people[-1], "sick")]
+    same = [*people[:-2], (people[-2], "work"), (people[-1], "sick")]
     a = activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, 3, 5), LONG, same)
     b = activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, 4, 5), LONG, same)
     activity(
@@ -184,3 +184,19 @@ def test_it_finds_a_duty_report_without_ideological_work(world, settings):  # no
         "selfcheck": {"thresholds": {"LIFE-015": {"topics": {"党风廉政建设": ["廉政"]}}}},
     }
     assert "党风廉政建设" in findings("LIFE-015", world.street)[0].message
+
+
+def test_it_does_not_flag_a_housebound_member_absent_from_every_meeting(world):  # noqa: ANN001
+    """GIVEN two meetings where the same two housebound members are absent (行动不便) and one more
+    for a personal reason THEN no finding; WHEN one of the two is instead 'sick' both times THEN the
+    lists (two identical occasional absences) are flagged."""
+    people = [MemberFactory(organization=world.b1) for _ in range(9)]
+    standing = [*people[:-3], (people[-3], "mobility"), (people[-2], "mobility"), (people[-1], "personal")]
+    a = activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, 3, 5), LONG, standing)
+    activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, 4, 5), LONG, standing)
+    assert findings("LIFE-012", world.street) == []  # one occasional absence only: chance
+    from dangjian.life.models import Attendance
+
+    Attendance.objects.filter(member=people[-2]).update(absence_reason="sick")
+    found = findings("LIFE-012", world.street)
+    assert len(found) == 1 and f"life.Activity:{a.pk}" in found[0].subjects

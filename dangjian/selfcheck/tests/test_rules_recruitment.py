@@ -54,7 +54,9 @@ def test_rec_003_flags_a_cultivation_gap_longer_than_a_quarter(world):  # noqa: 
     RecruitStep.objects.create(recruitment=file, number=3, date=dt.date(2025, 4, 1))
     sponsor = world.members["m1"]
     for day in (dt.date(2025, 4, 10), dt.date(2025, 7, 5)):
-        CultivationLog.objects.create(recruitment=file, date=day, sponsor=sponsor, content="按时提交思想汇报。")
+        CultivationLog.objects.create(
+            recruitment=file, date=day, sponsor=sponsor, content="按时提交思想汇报。"
+        )
     assert findings("REC-003", world.street, *YEAR, today=dt.date(2025, 10, 1)) == []
     # By mid-November the last entry (5 July) is more than three months old.
     found = findings("REC-003", world.street, *YEAR, today=dt.date(2025, 11, 15))
@@ -76,16 +78,26 @@ def election(world):  # noqa: ANN001, ANN201
 
     def make(attending_reported: int, signed_in: int = 7):  # noqa: ANN202
         e = election_services.election_create(
-            actor=None, organization=world.b1, held_on=dt.date(2025, 6, 1), seats=3,
+            actor=None,
+            organization=world.b1,
+            held_on=dt.date(2025, 6, 1),
+            seats=3,
             attending_reported=attending_reported,
         )
         voters = list(e.voters.select_related("member"))
         e = election_services.attendance_set(
-            actor=None, election=e, attended_member_ids={v.member_id for v in voters[:signed_in]}, version=e.version
+            actor=None,
+            election=e,
+            attended_member_ids={v.member_id for v in voters[:signed_in]},
+            version=e.version,
         )
         e = election_services.counts_set(
-            actor=None, election=e, version=e.version,
-            ballots_issued=signed_in, ballots_returned=signed_in, ballots_invalid=0,
+            actor=None,
+            election=e,
+            version=e.version,
+            ballots_issued=signed_in,
+            ballots_returned=signed_in,
+            ballots_invalid=0,
         )
         for v, votes in zip(voters[:4], (signed_in, signed_in - 1, signed_in - 2, 1), strict=True):
             election_services.candidate_add(actor=None, election=e, member=v.member, votes_for=votes)
@@ -97,7 +109,9 @@ def election(world):  # noqa: ANN001, ANN201
 def test_elec_002_flags_a_reported_count_that_differs_from_the_list(world, election):  # noqa: ANN001
     e = election(attending_reported=8)
     found = findings("ELEC-002", world.street, *YEAR, today=TODAY)
-    assert [(f.organization_id, f.subjects) for f in found] == [(world.b1.pk, (f"elections.Election:{e.pk}",))]
+    assert [(f.organization_id, f.subjects) for f in found] == [
+        (world.b1.pk, (f"elections.Election:{e.pk}",))
+    ]
     assert "签到" in found[0].message or "实到" in found[0].message
     assert findings("ELEC-001", world.street, *YEAR, today=TODAY) == []
 
