@@ -50,19 +50,43 @@ def test_the_topic_report_follows_seed_000s_structure(world):
     assert heads == ["一、基本情况和主要工作", "二、存在的主要问题和原因剖析", "三、整改措施"]
 
 
+def _work_report(world):  # noqa: ANN001, ANN202
+    return documents.work_report(documents.gather(world.c1, dt.date(2025, 1, 1), dt.date(2025, 6, 30))), [
+        "党建工作情况报告",
+        "主要做法和成效",
+    ]
+
+
+def _topic_report(world):  # noqa: ANN001, ANN202
+    facts = documents.gather(world.c1, dt.date(2014, 1, 1), dt.date(2025, 6, 30))
+    return documents.topic_report(facts, team="区委第四巡察组", since_year=2014), [
+        "区委第四巡察组",
+        "存在的主要问题和原因剖析",
+    ]
+
+
+def _survey(world):  # noqa: ANN001, ANN202
+    from dangjian.reports.statistics import survey
+
+    return documents.survey_document(survey(world.c1, dt.date(2025, 6, 30))), ["基本情况", "分类统计"]
+
+
 @pytest.mark.django_db
 @pytest.mark.libreoffice
-def test_the_work_report_is_a_clean_a4_document_in_libreoffice(world, tmp_path, monkeypatch):
+@pytest.mark.parametrize("make", [_work_report, _topic_report, _survey], ids=["work", "topic", "survey"])
+def test_each_report_is_a_clean_a4_document_in_libreoffice(world, tmp_path, monkeypatch, make):
+    """GIVEN a generated report WHEN LibreOffice converts it to PDF THEN every page is A4 and the
+    headings are in the text (pdftotext)."""
     monkeypatch.setenv("HOME", str(tmp_path))
-    facts = documents.gather(world.c1, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
-    pdf = to_pdf(documents.work_report(facts))
+    data, expected = make(world)
     path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(to_pdf(data))
     info = subprocess.run(
-        [shutil.which("pdfinfo") or "pdfinfo", str(path)], capture_output=True, text=True, check=True
+        [shutil.which("pdfinfo") or "pdfinfo", "-l", "99", str(path)], capture_output=True, text=True, check=True
     ).stdout  # noqa: S603
-    assert "pts (A4)" in info  # pdfinfo names the paper size from the page box (595 x 842 pt)
+    sizes = [line for line in info.splitlines() if line.startswith("Page") and "size:" in line]
+    assert sizes and all("pts (A4)" in line for line in sizes), sizes  # 595 x 842 pt on every page
     text = subprocess.run(
         [shutil.which("pdftotext") or "pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout  # noqa: S603
-    assert "党建工作情况报告" in text.replace(" ", "") and "主要做法和成效" in text.replace(" ", "")
+    ).stdout.replace(" ", "")  # noqa: S603
+    assert all(heading in text for heading in expected), text[:500]
