@@ -738,7 +738,9 @@ def build(ctx: Any) -> None:
             ctx.plant("ORG-002", comm)
         if comm.code in builder.expired_communities:
             ctx.plant("ORG-004", comm)
-    ctx.model_branch = builder.first_branch().org.pk
+    model = builder.first_branch()
+    ctx.model_branch = model.org.pk
+    plan.notes.append(f"示范党支部：{model.community.name} {model.org.name}（各项记录完整规范，自查体检应无问题）")
     ctx.notes.extend(plan.notes)
     ctx.street = plan.streets[0]
     ctx.organizations = list(builder.ordered)
