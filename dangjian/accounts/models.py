@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 
@@ -101,6 +102,9 @@ class PasswordHistory(models.Model):
         verbose_name = "历史密码"
         verbose_name_plural = "历史密码"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
 class RoleGrant(models.Model):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from copy import copy
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any

@@ -3,7 +3,14 @@
 from typing import Any
 
 from dangjian.accounts.roles import Domain
-from dangjian.core.registry import DemoBuilder, HomeCard, NavItem, register_demo_builder, register_home_card, register_nav
+from dangjian.core.registry import (
+    DemoBuilder,
+    HomeCard,
+    NavItem,
+    register_demo_builder,
+    register_home_card,
+    register_nav,
+)
 from dangjian.members import api  # noqa: F401  (registers API routes)
 from dangjian.members.cards import members_card, own_record_card
 

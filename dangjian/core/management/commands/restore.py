@@ -25,7 +25,13 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from dangjian.audit.services import audit_verify_report
-from dangjian.core.management.commands.backup import FORMAT, backup_models, key_check, media_files, sha256_file
+from dangjian.core.management.commands.backup import (
+    FORMAT,
+    backup_models,
+    key_check,
+    media_files,
+    sha256_file,
+)
 
 BATCH = 1000
 
