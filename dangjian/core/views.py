@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from dangjian.core.registry import registry
@@ -17,7 +17,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"cards": cards})
 
 
+def _is_api(request: HttpRequest) -> bool:
+    """The REST API answers errors in its own JSON shape ({"detail": ...}, as documented), never a page."""
+    return request.path.startswith("/api/")
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "未找到。"}, status=404)
     return render(
         request,
         "core/error.html",
@@ -27,12 +34,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "您的角色无权进行此操作。"}, status=403)
     return render(
         request, "core/error.html", {"title": "无权访问", "message": "您的角色无权进行此操作。"}, status=403
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "系统出现错误，已记录，请稍后再试。"}, status=500)
     return render(
         request,
         "core/error.html",

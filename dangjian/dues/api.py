@@ -3,6 +3,7 @@ corrections are POSTed as reversals and refunds. ID numbers appear only masked."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.accounts.roles import READ, WRITE, Domain
-from dangjian.core.api import ScopedViewSetMixin, router
+from dangjian.core.api import RowIdField, ScopedViewSetMixin, int_param, router
 from dangjian.core.scope import get_for_user_or_404, require_org
 from dangjian.dues import config, selectors, services
 from dangjian.dues.ledger import year_months
@@ -49,7 +50,7 @@ class DuesBaseSerializer(MemberRefMixin, serializers.ModelSerializer):
 class DuesBaseWriteSerializer(serializers.Serializer):
     """Input shape; the checks are the service's (shared with the form and the import). Amounts as strings."""
 
-    member = serializers.IntegerField()
+    member = RowIdField()
     year = serializers.IntegerField()
     income_type = serializers.ChoiceField(choices=IncomeType.choices)
     base = serializers.CharField(max_length=20, help_text="元，最多两位小数，如 \"4521.35\"")
@@ -67,7 +68,7 @@ class DuesPaymentSerializer(MemberRefMixin, serializers.ModelSerializer):
 
 
 class DuesPaymentWriteSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = RowIdField()
     kind = serializers.ChoiceField(choices=[PaymentKind.PAYMENT, PaymentKind.SUPPLEMENT], default=PaymentKind.PAYMENT)
     paid_on = serializers.CharField(max_length=10, help_text="YYYY-MM-DD")
     amount = serializers.CharField(max_length=20, help_text="元，最多两位小数")
@@ -100,7 +101,7 @@ class DuesRemittanceSerializer(serializers.ModelSerializer):
 
 
 class DuesRemittanceWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     period_start = serializers.CharField(max_length=10, help_text="YYYY-MM")
     period_end = serializers.CharField(max_length=10, help_text="YYYY-MM")
     remitted_on = serializers.CharField(max_length=10, help_text="YYYY-MM-DD")
@@ -110,8 +111,7 @@ class DuesRemittanceWriteSerializer(serializers.Serializer):
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return int_param(request.query_params.get(name))
 
 
 def _member_for_write(request: Request, pk: int) -> Member:
@@ -227,8 +227,8 @@ class DuesRemittanceViewSet(
         if org is not None:
             qs = qs.filter(organization_id=org)
         year = _int_param(self.request, "year")
-        if year is not None:
-            qs = qs.filter(period_start__year=year)
+        if year is not None:  # a year no date can have (0, 10000...) matches nothing
+            qs = qs.filter(period_start__year=year) if dt.MINYEAR <= year <= dt.MAXYEAR else qs.none()
         return qs
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.accounts.roles import READ, Domain
-from dangjian.core.api import router
+from dangjian.core.api import RowIdField, int_param, router
+from dangjian.core.schema import CONFLICT
 from dangjian.core.scope import org_in_scope
 from dangjian.inspection import services
 from dangjian.inspection.models import (
@@ -82,8 +83,8 @@ class InspectionWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     committee = serializers.CharField(max_length=60, default="区委")
     team = serializers.CharField(max_length=60)
-    organization = serializers.IntegerField()
-    inspected = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    organization = RowIdField()
+    inspected = serializers.ListField(child=RowIdField(), allow_empty=False)
     onsite_from = serializers.DateField()
     onsite_to = serializers.DateField()
     feedback_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -179,9 +180,9 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingWriteSerializer(serializers.Serializer):
-    inspection = serializers.IntegerField(required=False, allow_null=True, default=None)
+    inspection = RowIdField(required=False, allow_null=True, default=None)
     source = serializers.ChoiceField(choices=FindingSource.choices, default=FindingSource.INSPECTION)
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     aspect = serializers.CharField(max_length=200)
     category = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     number = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
@@ -206,7 +207,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class LinkSerializer(serializers.Serializer):
-    earlier = serializers.IntegerField(allow_null=True, help_text="重复的前轮问题；null 取消关联")
+    earlier = RowIdField(allow_null=True, help_text="重复的前轮问题；null 取消关联")
 
 
 class AcceptanceDecisionSerializer(serializers.ModelSerializer):
@@ -243,8 +244,8 @@ class FindingViewSet(
         qs = super().get_queryset()
         if self.action == "list":
             params = self.request.query_params
-            if params.get("inspection", "").isdigit():
-                qs = qs.filter(inspection_id=int(params["inspection"]))
+            if int_param(params.get("inspection")) is not None:
+                qs = qs.filter(inspection_id=int_param(params["inspection"]))
             if params.get("status") in FindingStatus.values:
                 qs = qs.filter(status=params["status"])
             if params.get("recurring") in ("1", "true"):
@@ -320,7 +321,7 @@ class FindingViewSet(
         return Response(FindingSerializer(finding).data)
 
     @extend_schema(responses={200: AcceptanceDecisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def decisions(self, request: Request, pk: str | None = None) -> Response:
         finding = self.get_object()
         return Response(
@@ -351,10 +352,10 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class MeasureWriteSerializer(serializers.Serializer):
-    finding = serializers.IntegerField()
+    finding = RowIdField()
     text = serializers.CharField()
     owner_name = serializers.CharField(max_length=50)
-    owner_member = serializers.IntegerField(required=False, allow_null=True, default=None)
+    owner_member = RowIdField(required=False, allow_null=True, default=None)
     owner_unit = serializers.CharField(max_length=100)
     due = serializers.DateField()
 
@@ -363,7 +364,7 @@ class MeasureUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version read; a stale version is refused with 409.")
     text = serializers.CharField(required=False)
     owner_name = serializers.CharField(max_length=50, required=False)
-    owner_member = serializers.IntegerField(required=False, allow_null=True)
+    owner_member = RowIdField(required=False, allow_null=True)
     owner_unit = serializers.CharField(max_length=100, required=False)
     due = serializers.DateField(required=False)
 
@@ -376,6 +377,10 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.ModelSerializer):
+    # blank for a note that moved nothing (read-only model fields lose allow_blank, so say it here)
+    status_from = serializers.ChoiceField(choices=MeasureStatus.choices, allow_blank=True, read_only=True)
+    status_to = serializers.ChoiceField(choices=MeasureStatus.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = MeasureProgress
         fields = ["id", "measure", "on", "note", "status_from", "status_to", "recorded_by", "recorded_at"]
@@ -401,7 +406,7 @@ def _owner_member(user: Any, member_id: Any) -> Any:
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("finding", int), OpenApiParameter("overdue", bool)]),
     create=extend_schema(request=MeasureWriteSerializer, responses={201: MeasureSerializer}),
-    partial_update=extend_schema(request=MeasureUpdateSerializer, responses={200: MeasureSerializer}),
+    partial_update=extend_schema(request=MeasureUpdateSerializer, responses={200: MeasureSerializer, 409: CONFLICT}),
 )
 class MeasureViewSet(
     ReadScopedMixin,
@@ -419,8 +424,8 @@ class MeasureViewSet(
         qs = super().get_queryset()
         if self.action == "list":
             params = self.request.query_params
-            if params.get("finding", "").isdigit():
-                qs = qs.filter(finding_id=int(params["finding"]))
+            if int_param(params.get("finding")) is not None:
+                qs = qs.filter(finding_id=int_param(params["finding"]))
             if params.get("overdue") in ("1", "true"):
                 from django.utils import timezone
 
@@ -450,6 +455,8 @@ class MeasureViewSet(
         payload = MeasureUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        if "version" not in data:  # partial: DRF checks no required field, this one is
+            raise serializers.ValidationError({"version": ["该字段是必填项：请提供读取记录时的version"]})
         version = data.pop("version")
         member = (
             _owner_member(request.user, data.pop("owner_member"))
@@ -469,7 +476,7 @@ class MeasureViewSet(
             raise Http404
         return super().update(request, *args, **kwargs)
 
-    @extend_schema(request=TransitionSerializer, responses={200: MeasureSerializer})
+    @extend_schema(request=TransitionSerializer, responses={200: MeasureSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Move the measure along the workflow (acceptance is POST findings/{id}/accept/)."""
@@ -494,7 +501,7 @@ class MeasureViewSet(
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ProgressSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="history")
+    @action(detail=True, methods=["get"], url_path="history", pagination_class=None)
     def progress_list(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()
         return Response(ProgressSerializer(measure.progress.order_by("on", "pk"), many=True).data)

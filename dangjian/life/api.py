@@ -4,18 +4,19 @@ as the web forms."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.accounts.roles import READ, Domain
-from dangjian.core.api import ScopedViewSetMixin, router
+from dangjian.core.api import RowIdField, ScopedViewSetMixin, int_param, router
 from dangjian.core.scope import require_org
 from dangjian.life import obligations, services
 from dangjian.life.models import (
@@ -36,20 +37,25 @@ from dangjian.orgs.models import Organization
 
 
 def _org_or_404(user: Any, pk: Any, action: str) -> Organization:
-    org = Organization.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = int_param(pk)
+    org = Organization.objects.filter(pk=pk).first() if pk is not None else None
     if org is None:
         raise Http404
     require_org(user, org, Domain.RECORDS, action)
     return org
 
 
-def _filter_common(request: Request, qs: QuerySet, year_lookup: str = "date__year") -> QuerySet:
+def _filter_common(view: Any, qs: QuerySet, year_lookup: str = "date__year") -> QuerySet:
+    """The list filters (COMMON_PARAMS); other actions are not filtered by query parameters."""
+    if view.action != "list":
+        return qs
+    request = view.request
     org = request.query_params.get("organization", "")
-    if org.isdigit():
+    if int_param(org) is not None:
         qs = qs.filter(organization__path__startswith=_org_or_404(request.user, org, READ).path)
-    year = request.query_params.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(**{year_lookup: int(year)})
+    year = int_param(request.query_params.get("year"))
+    if year is not None:  # a year no date can have (0, 10000...) matches nothing
+        qs = qs.filter(**{year_lookup: year}) if dt.MINYEAR <= year <= dt.MAXYEAR else qs.none()
     return qs
 
 
@@ -122,7 +128,7 @@ class GuestInSerializer(serializers.Serializer):
 
 
 class AbsentInSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = RowIdField()
     reason = serializers.ChoiceField(choices=AbsenceReason.choices)
     note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -152,20 +158,20 @@ class ActivityWriteSerializer(serializers.Serializer):
     """Attendance is given as the attended ids and the absent with reasons; together they must be
     exactly the expected list the system computes for the organization, kind and date."""
 
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
     date = serializers.DateField()
     start_time = serializers.TimeField(required=False, allow_null=True, default=None)
     place = serializers.CharField(max_length=100, allow_blank=True, default="")
-    host = serializers.IntegerField(allow_null=True, default=None)
-    recorder = serializers.IntegerField(allow_null=True, default=None)
+    host = RowIdField(allow_null=True, default=None)
+    recorder = RowIdField(allow_null=True, default=None)
     topic = serializers.CharField(max_length=200, allow_blank=True, default="")
     minutes = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
     resolutions = serializers.CharField(allow_blank=True, default="")
-    lecturer = serializers.IntegerField(allow_null=True, required=False, default=None)
+    lecturer = RowIdField(allow_null=True, required=False, default=None)
     lecturer_name = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
     lecture_title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
-    attended = serializers.ListField(child=serializers.IntegerField(), default=list)
+    attended = serializers.ListField(child=RowIdField(), default=list)
     absent = AbsentInSerializer(many=True, default=list)
     guests = GuestInSerializer(many=True, default=list)
     version = serializers.IntegerField(required=False, help_text="修改时必填：读取时的version")
@@ -191,7 +197,9 @@ class ActivityWriteSerializer(serializers.Serializer):
         )
 
 
-@extend_schema(parameters=[*COMMON_PARAMS, OpenApiParameter("kind", str, enum=ActivityKind.values)])
+@extend_schema_view(
+    list=extend_schema(parameters=[*COMMON_PARAMS, OpenApiParameter("kind", str, enum=ActivityKind.values)])
+)
 class ActivityViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -216,8 +224,8 @@ class ActivityViewSet(
                 "guests",
                 "attachments",
             )
-        qs = _filter_common(self.request, qs)
-        kind = self.request.query_params.get("kind", "")
+        qs = _filter_common(self, qs)
+        kind = self.request.query_params.get("kind", "") if self.action == "list" else ""
         return qs.filter(kind=kind) if kind in ActivityKind.values else qs
 
     @extend_schema(request=ActivityWriteSerializer, responses={201: ActivityDetailSerializer})
@@ -285,15 +293,15 @@ class TalkSerializer(serializers.ModelSerializer):
 
 
 class TalkWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
-    participant_a = serializers.IntegerField()
-    participant_b = serializers.IntegerField()
+    organization = RowIdField()
+    participant_a = RowIdField()
+    participant_b = RowIdField()
     date = serializers.DateField()
     place = serializers.CharField(max_length=100, allow_blank=True, default="")
     summary = serializers.CharField(allow_blank=True, default="")
 
 
-@extend_schema(parameters=COMMON_PARAMS)
+@extend_schema_view(list=extend_schema(parameters=COMMON_PARAMS))
 class TalkViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -307,7 +315,7 @@ class TalkViewSet(
         return TalkWriteSerializer if self.action == "create" else TalkSerializer
 
     def get_queryset(self) -> QuerySet:
-        return _filter_common(self.request, super().get_queryset())
+        return _filter_common(self, super().get_queryset())
 
     @extend_schema(request=TalkWriteSerializer, responses={201: TalkSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -342,18 +350,18 @@ class AppraisalSerializer(serializers.ModelSerializer):
 
 
 class AppraisalGradeInSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = RowIdField()
     grade = serializers.ChoiceField(choices=AppraisalGrade.choices)
 
 
 class AppraisalWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     year = serializers.IntegerField()
-    activity = serializers.IntegerField(allow_null=True, default=None)
+    activity = RowIdField(allow_null=True, default=None)
     grades = AppraisalGradeInSerializer(many=True)
 
 
-@extend_schema(parameters=COMMON_PARAMS)
+@extend_schema_view(list=extend_schema(parameters=COMMON_PARAMS))
 class AppraisalViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -367,7 +375,7 @@ class AppraisalViewSet(
         return AppraisalWriteSerializer if self.action == "create" else AppraisalSerializer
 
     def get_queryset(self) -> QuerySet:
-        return _filter_common(self.request, super().get_queryset(), year_lookup="year")
+        return _filter_common(self, super().get_queryset(), year_lookup="year")
 
     @extend_schema(request=AppraisalWriteSerializer, responses={201: AppraisalSerializer(many=True)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -400,13 +408,13 @@ class DutyReportSerializer(serializers.ModelSerializer):
 
 
 class DutyReportWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     year = serializers.IntegerField()
-    secretary = serializers.IntegerField()
+    secretary = RowIdField()
     text = serializers.CharField(allow_blank=True)
 
 
-@extend_schema(parameters=COMMON_PARAMS)
+@extend_schema_view(list=extend_schema(parameters=COMMON_PARAMS))
 class DutyReportViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -420,7 +428,7 @@ class DutyReportViewSet(
         return DutyReportWriteSerializer if self.action == "create" else DutyReportSerializer
 
     def get_queryset(self) -> QuerySet:
-        return _filter_common(self.request, super().get_queryset(), year_lookup="year")
+        return _filter_common(self, super().get_queryset(), year_lookup="year")
 
     @extend_schema(request=DutyReportWriteSerializer, responses={201: DutyReportSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -455,14 +463,14 @@ class StudyPlanSerializer(serializers.ModelSerializer):
 
 
 class StudyPlanItemWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+    organization = RowIdField()
     year = serializers.IntegerField()
     month = serializers.IntegerField()
     topic = serializers.CharField(allow_blank=True)
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
 
 
-@extend_schema(parameters=COMMON_PARAMS)
+@extend_schema_view(list=extend_schema(parameters=COMMON_PARAMS))
 class StudyPlanViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -478,7 +486,7 @@ class StudyPlanViewSet(
         return StudyPlanItemWriteSerializer if self.action == "create" else StudyPlanSerializer
 
     def get_queryset(self) -> QuerySet:
-        return _filter_common(self.request, super().get_queryset(), year_lookup="year")
+        return _filter_common(self, super().get_queryset(), year_lookup="year")
 
     @extend_schema(request=StudyPlanItemWriteSerializer, responses={201: StudyPlanItemSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -530,10 +538,8 @@ class ObligationsViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         org = _org_or_404(request.user, request.query_params.get("organization", ""), READ)
         today = timezone.localdate()
-        year_param = request.query_params.get("year", "")
-        year = (
-            int(year_param) if year_param.isdigit() and 1921 <= int(year_param) <= today.year else today.year
-        )
+        year_param = int_param(request.query_params.get("year"))
+        year = year_param if year_param is not None and 1921 <= year_param <= today.year else today.year
         result = obligations.compute(org, [year], today)
         items = list(result.all())
         wanted = request.query_params.get("status", "")

@@ -294,20 +294,22 @@ def appraisal_record(
     ):
         errors["activity"] = ["评议会议须为本组织该年度的组织生活会或党员大会"]
     valid = set(AppraisalGrade.values)
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    members = {
-        ms.member_id: ms.member
-        for ms in Membership.objects.filter(
-            Q(since__lte=end) & (Q(until__isnull=True) | Q(until__gte=start)),
-            organization__path__startswith=organization.path,
-            member_id__in=list(grades),
-        ).select_related("member")
-    }
-    for pk, grade in grades.items():
-        if pk not in members:
-            errors.setdefault("grades", []).append(f"编号{pk}的人员{year}年不是{organization.name}的党员")
-        elif grade not in valid:
-            errors.setdefault("grades", []).append(f"{members[pk].name}的评议等次无效")
+    members: dict[int, Member] = {}
+    if "year" not in errors:  # whose members in which year: only for a year that can be
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        members = {
+            ms.member_id: ms.member
+            for ms in Membership.objects.filter(
+                Q(since__lte=end) & (Q(until__isnull=True) | Q(until__gte=start)),
+                organization__path__startswith=organization.path,
+                member_id__in=list(grades),
+            ).select_related("member")
+        }
+        for pk, grade in grades.items():
+            if pk not in members:
+                errors.setdefault("grades", []).append(f"编号{pk}的人员{year}年不是{organization.name}的党员")
+            elif grade not in valid:
+                errors.setdefault("grades", []).append(f"{members[pk].name}的评议等次无效")
     if not grades:
         errors.setdefault("grades", []).append("请至少为一名党员评定等次")
     _raise(errors)
@@ -362,9 +364,11 @@ def duty_report_create(
     errors: dict[str, list[str]] = {}
     if year > timezone.localdate().year:
         errors["year"] = ["年度不能晚于今年"]
+    elif year < 1921:
+        errors["year"] = ["年度无效"]
     if secretary is None:
         errors["secretary"] = ["请选择述职人"]
-    else:
+    elif "year" not in errors:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         held = CommitteeSeat.objects.filter(
             member=secretary,
@@ -409,6 +413,8 @@ def study_plan_item_add(
 ) -> StudyPlanItem:
     require_org(actor, organization, Domain.RECORDS, WRITE)
     errors: dict[str, list[str]] = {}
+    if not 1921 <= year <= timezone.localdate().year + 1:  # next year's plan is made in December
+        errors["year"] = ["年度无效"]
     if month is None or not 1 <= month <= 12:
         errors["month"] = ["月份应为1至12"]
     if not topic.strip():

@@ -13,7 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.accounts.roles import Domain
-from dangjian.core.api import ScopedViewSetMixin, router
+from dangjian.core.api import RowIdField, ScopedViewSetMixin, router
+from dangjian.core.schema import CONFLICT
 from dangjian.core.scope import org_in_scope
 from dangjian.lib.masking import mask_id_number, mask_phone
 from dangjian.members import services
@@ -78,8 +79,8 @@ class MemberWriteSerializer(serializers.Serializer):
     education = serializers.ChoiceField(choices=Education.choices)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    organization = serializers.IntegerField()
-    group = serializers.IntegerField(required=False, allow_null=True, default=None)
+    organization = RowIdField()
+    group = RowIdField(required=False, allow_null=True, default=None)
     category = serializers.ChoiceField(choices=MemberCategory.choices)
     employer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     floating_direction = serializers.ChoiceField(
@@ -98,7 +99,7 @@ class MemberWriteSerializer(serializers.Serializer):
 
 class MemberUpdateSerializer(MemberWriteSerializer):
     version = serializers.IntegerField(help_text="The version read; a stale version is refused with 409.")
-    organization = serializers.IntegerField(required=False)
+    organization = RowIdField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +127,7 @@ def _placement(user: Any, org_id: int | None) -> Organization | None:
         ]
     ),
     create=extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer}),
-    partial_update=extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer}),
+    partial_update=extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer, 409: CONFLICT}),
 )
 class MemberViewSet(
     ScopedViewSetMixin,
@@ -174,6 +175,8 @@ class MemberViewSet(
         payload = MemberUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        if "version" not in data:  # partial: DRF checks no required field, this one is
+            raise serializers.ValidationError({"version": ["该字段是必填项：请提供读取记录时的version"]})
         version = data.pop("version")
         if "organization" in data or "group" in data:
             raise serializers.ValidationError({"organization": "调整所在党组织请办理组织关系调整"})

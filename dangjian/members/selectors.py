@@ -31,7 +31,7 @@ class MemberFilters:
     def from_params(cls, params: Any, orgs: QuerySet[Organization]) -> MemberFilters:
         org = None
         org_id = params.get("org", "")
-        if org_id.isdigit():
+        if org_id.isascii() and org_id.isdigit():  # not "²": a digit to isdigit(), not to int()
             org = orgs.filter(pk=int(org_id)).first()
         return cls(
             q=params.get("q", "").strip()[:40],

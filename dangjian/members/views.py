@@ -141,7 +141,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["organization"].disabled = True
     form.fields["organization"].help_text = "调整所在党支部请使用“组织关系调整”"
     form.fields["group"].disabled = True
-    version = int(request.POST.get("version", member.version)) if request.method == "POST" else member.version
+    version = member.version
+    if request.method == "POST" and "version" in request.POST:
+        raw = request.POST["version"]
+        # a version that is not a number was not read from this record: refused as stale, nothing saved
+        version = int(raw) if raw.isascii() and raw.isdigit() else 0
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(
