@@ -103,3 +103,23 @@ def test_it_refuses_to_start_in_production_without_keys(tmp_path):
     del env["DANGJIAN_FIELD_KEY"]
     result = _manage(["check"], env)
     assert result.returncode != 0 and "DANGJIAN_FIELD_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_api_tokens_follow_the_account_policy(world, client):  # noqa: ANN001
+    """GIVEN tokens of a street staff account, of one whose password must change and of an
+    administrator WHEN each calls the API THEN only the first gets data; the others are refused."""
+    from rest_framework.authtoken.models import Token
+
+    staff = world.user("street_staff")
+    ok = client.get("/api/members/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    assert ok.status_code == 200 and ok.json()["count"] > 0
+
+    admin = world.user("system_admin")
+    refused = client.get("/api/members/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin).key}")
+    assert refused.status_code in (401, 403) and "管理员" in refused.json()["detail"]
+
+    staff.must_change_password = True
+    staff.save(update_fields=["must_change_password"])
+    expired = client.get("/api/members/", HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=staff).key}")
+    assert expired.status_code in (401, 403) and "密码" in expired.json()["detail"]
