@@ -215,10 +215,10 @@ UPLOAD_MAX_ZIP_RATIO = envint("DANGJIAN_UPLOAD_MAX_ZIP_RATIO", 100)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "dangjian.accounts.authentication.PolicyTokenAuthentication",  # the pages' account policy too
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dangjian.core.schema.AutoSchema",  # documents the error responses too
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "dangjian.core.api.exception_handler",
