@@ -125,6 +125,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+else:
+    # PostgreSQL in production: persistent connections (DANGJIAN_CONN_MAX_AGE seconds, checked before
+    # reuse) or a connection pool per process (DANGJIAN_DB_POOL: "on", or "MIN:MAX" connections; needs
+    # the psycopg_pool package, `pip install "psycopg[pool]"`). Not both: Django refuses that.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
+    _pool = envstr("DANGJIAN_DB_POOL").strip().lower()
+    if _pool not in ("", "0", "off", "no", "false"):
+        try:
+            import psycopg_pool  # noqa: F401
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                'DANGJIAN_DB_POOL needs psycopg_pool: pip install "psycopg[pool]"'
+            ) from exc
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured(
+                "DANGJIAN_DB_POOL and DANGJIAN_CONN_MAX_AGE exclude each other: set one"
+            )
+        _sizes = _pool.split(":") if ":" in _pool else []
+        if _sizes and not all(x.strip().isdigit() for x in _sizes[:2]):
+            raise ImproperlyConfigured('DANGJIAN_DB_POOL must be "on" or "MIN:MAX", e.g. 2:8')
+        _pool_options: dict[str, object] = {"timeout": envint("DANGJIAN_DB_POOL_TIMEOUT", 10)}
+        if _sizes:
+            _pool_options |= {"min_size": int(_sizes[0]), "max_size": int(_sizes[1])}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _pool_options
+# Read-only reports on a read replica (dangjian/core/dbrouter.py): a streaming standby of the primary.
+REPLICA_URL = envstr("DANGJIAN_REPLICA_URL")
+if REPLICA_URL:
+    from dangjian.core.dbrouter import replica_database
+
+    DATABASES["replica"] = replica_database(REPLICA_URL, DATABASES["default"])
+DATABASE_ROUTERS = ["dangjian.core.dbrouter.ReplicaRouter"]
+REPLICA_READ_NAMESPACES = envlist("DANGJIAN_REPLICA_PAGES", ["reports"])  # URL namespaces read there
+REPLICA_READ_JOBS = envlist("DANGJIAN_REPLICA_JOBS", ["reports."])  # job kinds (prefixes) read there
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "dangjian.core.dbrouter.ReplicaReadsMiddleware"
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

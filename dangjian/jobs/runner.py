@@ -21,6 +21,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dangjian.core.dbrouter import replica_reads
 from dangjian.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -129,10 +130,20 @@ def _finish(job: Job, status: str, **fields: Any) -> None:
     Job.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
 
 
+def on_replica(kind: str) -> bool:
+    """Report jobs read on the read replica when there is one (settings.REPLICA_READ_JOBS)."""
+    return kind.startswith(tuple(getattr(settings, "REPLICA_READ_JOBS", ())))
+
+
 def run_job(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return
+    with replica_reads(on_replica(job.kind)):
+        _run_claimed(job)
+
+
+def _run_claimed(job: Job) -> None:
     kind = KINDS[job.kind]
     try:
         if job.cancel_requested:
