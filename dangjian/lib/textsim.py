@@ -159,7 +159,8 @@ def shingle_hashes(normalized: str, k: int) -> np.ndarray:
         for j in range(k):
             h = h * _PRIME + codes[j : j + n]
         _mix64(h)
-    return np.unique(h)
+    h.sort()  # sorted distinct values, as np.unique (whose hash-based path is ~10× slower on these)
+    return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
 def shingle_set(normalized: str, k: int) -> set[str]:

@@ -435,8 +435,9 @@ def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 1
         forward = (x != y) & (dx >= lo) & (dx <= hi) & ((dy < lo) | (y < x))
         backward = (x != y) & (dy >= lo) & (dy <= hi) & ((dx < lo) | (x < y))
         found.append(np.concatenate([x[forward] * width + y[forward], y[backward] * width + x[backward]]))
-    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-    return [(int(k // width), int(k % width)) for k in keys]
+    keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # distinct
+    return list(zip((keys // width).tolist(), (keys % width).tolist(), strict=True))
 
 
 @dataclass
