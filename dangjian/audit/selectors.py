@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dangjian.audit.models import AuditEvent, EventType
+from dangjian.core.params import int_param
 
 
 def _date(raw: str) -> dt.date | None:
@@ -71,7 +72,7 @@ def audit_search(qs: QuerySet[AuditEvent], filters: AuditFilters) -> QuerySet[Au
         qs = qs.filter(event_type=filters.event_type)
     if filters.obj:
         q = Q(object_repr__icontains=filters.obj) | Q(object_type__icontains=filters.obj)
-        if filters.obj.isdigit():
+        if int_param(filters.obj) is not None:
             q |= Q(object_id=filters.obj)
         qs = qs.filter(q)
     if filters.date_from:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dangjian.accounts.roles import READ, WRITE
+from dangjian.core.params import MAX_ID, int_param  # noqa: F401 - int_param: the API modules import it here
 
 router = routers.DefaultRouter()
 
@@ -28,18 +29,6 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
-
-
-# The largest value a database integer column holds (a key beyond it names no row).
-MAX_ID = 2**63 - 1
-
-
-def int_param(raw: Any) -> int | None:
-    """A query parameter as a whole number, or None when absent or not written in ASCII digits
-    (str.isdigit() also accepts "²" and "٣", which int() refuses or reads otherwise). A number beyond
-    any column becomes MAX_ID: it still matches nothing, without overflowing the database driver."""
-    raw = "" if raw is None else str(raw)
-    return min(int(raw), MAX_ID) if raw.isascii() and raw.isdigit() else None
 
 
 class RowIdField(serializers.IntegerField):

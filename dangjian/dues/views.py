@@ -18,6 +18,7 @@ from dangjian.accounts.roles import READ, WRITE, Domain, Role
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import int_param, year_param
 from dangjian.core.scope import get_for_user_or_404, org_in_scope, require_org
 from dangjian.core.xlsx import xlsx_response
 from dangjian.dues import config, exports, imports, selectors, services
@@ -42,9 +43,7 @@ def _org(request: HttpRequest, pk: int, action: str = READ) -> Organization:
 def _year(request: HttpRequest) -> int:
     today = timezone.localdate()
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 1950 <= int(raw) <= today.year + 1:
-        return int(raw)
-    return today.year
+    return year_param(raw, today.year, first=1950)
 
 
 def _years(selected: int) -> list[int]:
@@ -105,7 +104,9 @@ def grid(request: HttpRequest, org_id: int) -> HttpResponse:
 def arrears(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(request, org_id)
     raw = request.GET.get("min", "")
-    min_months = int(raw) if raw.isdigit() and 1 <= int(raw) <= 120 else config.error_months()
+    min_months = int_param(raw)
+    if min_months is None or not 1 <= min_months <= 120:
+        min_months = config.error_months()
     rows = selectors.arrears_list(org, timezone.localdate(), min_months)
     return render(request, "dues/arrears.html", {
         "org": org, "rows": rows, "min_months": min_months, "error_months": config.error_months(),

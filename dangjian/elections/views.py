@@ -12,6 +12,7 @@ from dangjian.accounts.roles import WRITE, Domain, Role
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import int_list, version_param
 from dangjian.core.scope import get_for_user_or_404, org_in_scope, require_org
 from dangjian.core.xlsx import Sheet, xlsx_response
 from dangjian.elections import selectors, services
@@ -107,17 +108,14 @@ def _writable(request: HttpRequest, pk: int) -> Election:
 
 
 def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+    return version_param(request.POST.get("version"))
 
 
 @login_required
 @require_POST
 def set_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     election = _writable(request, pk)
-    ids = {int(x) for x in request.POST.getlist("attended") if x.isdigit()}
+    ids = set(int_list(request.POST.getlist("attended")))
     try:
         services.attendance_set(
             actor=request.user, election=election, attended_member_ids=ids, version=_version(request)

@@ -75,7 +75,7 @@ def parse_date(value: Any) -> dt.date | None:
         text = text.replace(ch, "-")
     text = text.replace("日", "").strip("-")
     parts = text.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):
         return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
     raise ValueError(text)
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.roles import READ, WRITE, Domain
 from dangjian.core.documents import DOCX_MIME
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import version_param
 from dangjian.core.scope import get_for_user_or_404, require_org
 from dangjian.core.xlsx import Sheet, SpreadsheetError, read_rows, xlsx_response
 from dangjian.inspection import documents, selectors, services
@@ -603,7 +604,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = MeasureForm(request.POST or None, initial=initial, members=_members_for(finding))
     version = (
-        int(request.POST.get("version", measure.version)) if request.method == "POST" else measure.version
+        version_param(request.POST.get("version", measure.version)) if request.method == "POST" else measure.version
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -644,7 +645,7 @@ def measure_transition(request: HttpRequest, pk: int) -> HttpResponse:
             to=form.cleaned_data["to"],
             note=form.cleaned_data["note"],
             on=form.cleaned_data["on"],
-            version=int(request.POST.get("version", measure.version)),
+            version=version_param(request.POST.get("version", measure.version)),
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

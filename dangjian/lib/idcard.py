@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -26,7 +27,8 @@ class IdNumber:
 
 
 def normalize(raw: str) -> str:
-    return (raw or "").strip().replace(" ", "").upper()
+    """Full-width digits and Ｘ, as a Chinese input method types them, become ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "").upper()
 
 
 def check_digit(first17: str) -> str:
@@ -38,7 +40,8 @@ def parse(raw: str) -> IdNumber:
     value = normalize(raw)
     if len(value) != 18:
         raise IdNumberError("身份证号码应为18位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or misreads
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdNumberError("身份证号码前17位应为数字，最后一位为数字或X")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

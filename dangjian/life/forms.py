@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from dangjian.core.params import int_list
 from dangjian.life.models import AbsenceReason, ActivityKind, AppraisalGrade
 from dangjian.life.validation import ActivityInput
 from dangjian.members.models import Member
@@ -59,8 +60,8 @@ class ActivityForm(forms.Form):
 
     def to_input(self, post: QueryDict) -> ActivityInput:
         c = self.cleaned_data
-        shown = [int(v) for v in post.getlist("expected") if v.isdigit()]
-        attended = {int(v) for v in post.getlist("attended") if v.isdigit()}
+        shown = int_list(post.getlist("expected"))
+        attended = set(int_list(post.getlist("attended")))
         absences = {
             pk: (post.get(f"reason_{pk}", ""), post.get(f"note_{pk}", ""))
             for pk in shown

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.roles import READ, WRITE, Domain, Role
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
+from dangjian.core.params import int_list, int_param, version_param, year_param
 from dangjian.core.scope import get_for_user_or_404, org_in_scope, require_org
 from dangjian.core.xlsx import xlsx_response
 from dangjian.life import obligations, selectors, services
@@ -56,11 +57,7 @@ def _org(request: HttpRequest, org_id: int, action: str = READ) -> Organization:
 
 def _year(request: HttpRequest) -> int:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        return today.year
-    return year if 1921 <= year <= today.year + 1 else today.year
+    return year_param(request.GET.get("year"), today.year)
 
 
 def _can_write(request: HttpRequest, org: Organization) -> bool:
@@ -106,8 +103,8 @@ def index(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in ActivityKind.values else ""
     year = _year(request) if request.GET.get("year") else None
     org = None
-    if request.GET.get("org", "").isdigit():
-        org = _org(request, int(request.GET["org"]))
+    if (org_pk := int_param(request.GET.get("org"))) is not None:
+        org = _org(request, org_pk)
     qs = selectors.activity_list(user, org=org, kind=kind, year=year)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     orgs = list(selectors.branches_in_scope(user))
@@ -190,8 +187,8 @@ def _suggested_reason(member: Member) -> str:
 
 def _attendance_rows(expected: list[selectors.Expected], post: Any = None) -> list[dict[str, Any]]:
     rows = []
-    shown = {int(v) for v in post.getlist("expected") if v.isdigit()} if post is not None else set()
-    attended = {int(v) for v in post.getlist("attended") if v.isdigit()} if post is not None else set()
+    shown = set(int_list(post.getlist("expected"))) if post is not None else set()
+    attended = set(int_list(post.getlist("attended"))) if post is not None else set()
     for e in expected:
         pk = e.member.pk
         if post is not None and pk in shown:
@@ -374,7 +371,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActivityForm(request.POST, kind=activity.kind, people=people)
         if form.is_valid():
             try:
-                version = int(request.POST.get("version", "0"))
+                version = version_param(request.POST.get("version"))
                 activity = services.activity_update(
                     actor=request.user, activity=activity, data=form.to_input(request.POST), version=version
                 )
@@ -551,13 +548,13 @@ def appraisals(request: HttpRequest, org_id: int) -> HttpResponse:
     if request.method == "POST":
         require_org(request.user, org, Domain.RECORDS, WRITE)
         grades = {
-            int(k.removeprefix("grade_")): v
+            pk: v
             for k, v in request.POST.items()
-            if k.startswith("grade_") and k.removeprefix("grade_").isdigit() and v
+            if k.startswith("grade_") and (pk := int_param(k.removeprefix("grade_"))) is not None and v
         }
         meeting = None
-        if request.POST.get("activity", "").isdigit():
-            meeting = Activity.objects.filter(pk=int(request.POST["activity"]), organization=org).first()
+        if (activity_pk := int_param(request.POST.get("activity"))) is not None:
+            meeting = Activity.objects.filter(pk=activity_pk, organization=org).first()
         try:
             services.appraisal_record(
                 actor=request.user, organization=org, year=year, grades=grades, activity=meeting
@@ -629,9 +626,9 @@ def study_plan(request: HttpRequest, org_id: int) -> HttpResponse:
     form = PlanItemForm(kinds=kinds)
     if request.method == "POST":
         require_org(request.user, org, Domain.RECORDS, WRITE)
-        if request.POST.get("remove", "").isdigit():
+        if (remove_pk := int_param(request.POST.get("remove"))) is not None:
             item = get_for_user_or_404(
-                StudyPlanItem, request.user, WRITE, pk=int(request.POST["remove"]), plan__organization=org
+                StudyPlanItem, request.user, WRITE, pk=remove_pk, plan__organization=org
             )
             services.study_plan_item_remove(actor=request.user, item=item)
             messages.success(request, "已删除计划事项。")

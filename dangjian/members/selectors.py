@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dangjian.core import pii
+from dangjian.core.params import int_param
 from dangjian.lib import idcard
 from dangjian.members.models import AgeBand, Member, MemberCategory, MemberStatus
 from dangjian.orgs.models import Organization
@@ -31,8 +32,8 @@ class MemberFilters:
     def from_params(cls, params: Any, orgs: QuerySet[Organization]) -> MemberFilters:
         org = None
         org_id = params.get("org", "")
-        if org_id.isascii() and org_id.isdigit():  # not "²": a digit to isdigit(), not to int()
-            org = orgs.filter(pk=int(org_id)).first()
+        if (org_pk := int_param(org_id)) is not None:
+            org = orgs.filter(pk=org_pk).first()
         return cls(
             q=params.get("q", "").strip()[:40],
             category=params.get("category", "")

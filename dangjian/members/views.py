@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import WRITE, Domain
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import version_param
 from dangjian.core.scope import get_for_user_or_404, org_in_scope, require_org
 from dangjian.lib.masking import mask_id_number, mask_phone
 from dangjian.members import services
@@ -145,7 +146,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "version" in request.POST:
         raw = request.POST["version"]
         # a version that is not a number was not read from this record: refused as stale, nothing saved
-        version = int(raw) if raw.isascii() and raw.isdigit() else 0
+        version = version_param(raw)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(
@@ -197,7 +198,7 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
             services.transfer_out(
                 actor=request.user,
                 member=member,
-                version=int(request.POST.get("version", 0)),
+                version=version_param(request.POST.get("version")),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -218,7 +219,7 @@ def transfer_internal(request: HttpRequest, pk: int) -> HttpResponse:
             services.transfer_internal(
                 actor=request.user,
                 member=member,
-                version=int(request.POST.get("version", 0)),
+                version=version_param(request.POST.get("version")),
                 **form.cleaned_data,
             )
         except ValidationError as exc:

@@ -16,6 +16,7 @@ from dangjian.accounts.roles import WRITE, Domain, Role
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import version_param
 from dangjian.core.scope import get_for_user_or_404, org_in_scope, require_org
 from dangjian.core.xlsx import Sheet, xlsx_response
 from dangjian.lib.masking import mask_id_number
@@ -161,7 +162,7 @@ def _act(
 def record_step(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(file: Recruitment, data: dict[str, Any]) -> str:
         flagged = services.step_record(
-            actor=request.user, recruitment=file, version=int(request.POST.get("version", 0)), **data
+            actor=request.user, recruitment=file, version=version_param(request.POST.get("version")), **data
         )
         for v in flagged:
             messages.warning(request, f"{v.message}（{v.basis}）")

@@ -12,6 +12,7 @@ from dangjian.accounts.roles import Domain, Role
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.documents import DOCX_MIME
+from dangjian.core.params import int_param
 from dangjian.core.xlsx import Sheet, xlsx_response
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.reports import dashboard, documents, statistics
@@ -21,8 +22,8 @@ def _root(request: HttpRequest) -> Organization:
     if request.user.role == Role.MEMBER or not request.user.can(Domain.RECORDS):
         raise Http404
     org_id = request.GET.get("org", "")
-    if org_id.isdigit():
-        org = Organization.objects.subtree(request.user.organization).filter(pk=int(org_id)).first()
+    if (org_pk := int_param(org_id)) is not None:
+        org = Organization.objects.subtree(request.user.organization).filter(pk=org_pk).first()
         if org is None:
             raise Http404
         return org

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dangjian.core.params import int_param
 from dangjian.core.rules import Severity
 from dangjian.selfcheck import engine
 from dangjian.selfcheck.models import Run, RunFinding
@@ -29,7 +30,7 @@ class FindingFilters:
         return cls(
             rule=params.get("rule", "").strip().upper()[:16],
             severity=params.get("severity", "") if params.get("severity", "") in Severity.LABELS else "",
-            org=int(org) if org.isdigit() else None,
+            org=int_param(org),
             state=params.get("state", "") if params.get("state", "") in STATE_LABELS else "",
         )
 

@@ -22,6 +22,7 @@ from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.documents import DOCX_MIME, Block, build_document
 from dangjian.core.forms import apply_errors
+from dangjian.core.params import int_param, version_param, year_param
 from dangjian.core.scope import get_for_user_or_404, require_org
 from dangjian.core.xlsx import Sheet, xlsx_response
 from dangjian.members.models import Member, MemberCategory
@@ -76,8 +77,8 @@ def _members(request: HttpRequest) -> Any:
 def _root(request: HttpRequest) -> Organization:
     """The organization the page is about: ?org= inside the user's subtree, else the user's own."""
     org_id = request.GET.get("org", "")
-    if org_id.isdigit():
-        org = _orgs(request).filter(pk=int(org_id)).first()
+    if (org_pk := int_param(org_id)) is not None:
+        org = _orgs(request).filter(pk=org_pk).first()
         if org is None:
             raise Http404
         return org
@@ -329,7 +330,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     festival = request.GET.get("festival", Festival.SPRING)
     if festival not in (Festival.SPRING, Festival.JULY_FIRST, Festival.MID_AUTUMN):
         festival = Festival.SPRING
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = year_param(request.GET.get("year"), today.year)
     root = _root(request)
     day, rows = selectors.festival_visits(root, festival, year)
     recent = (
@@ -413,7 +414,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     request=item,
                     to=nxt,
-                    version=int(request.POST.get("version", 0)),
+                    version=version_param(request.POST.get("version")),
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
@@ -490,7 +491,7 @@ def honor_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def points(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = year_param(request.GET.get("year"), today.year)
     if request.user.role == Role.MEMBER:
         member = request.user.member
         own = [p for p in selectors.points(member.organization, year) if p.member.pk == member.pk]
@@ -522,7 +523,7 @@ def points(request: HttpRequest) -> HttpResponse:
 def funds(request: HttpRequest) -> HttpResponse:
     _reader(request)
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = year_param(request.GET.get("year"), today.year)
     fund_list = list(Fund.objects.for_user(request.user).select_related("organization"))
     statements = selectors.fund_statements(fund_list, year)
     if request.GET.get("format") == "xlsx":
