@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from dangjian.accounts.roles import Domain
 from dangjian.core.scope import Scope, ScopedQuerySet
 from dangjian.lib.periods import add_years
+from dangjian.orgs.fields import PathField
 
 
 class OrgKind(models.TextChoices):
@@ -61,7 +62,7 @@ class Organization(models.Model):
         related_name="children",
     )
     # Materialized path of primary keys ("/1/7/42/"): a subtree is one indexed prefix match.
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    path = PathField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from dangjian.lib import textsim
+from dangjian.orgs.fields import path_prefix_sql
 from dangjian.selfcheck.models import TextBand, TextKind, TextSignature
 
 DEFAULTS: dict[str, Any] = {
@@ -391,6 +392,12 @@ def sync_index(
 
 
 def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> list[tuple[int, int]]:
+    """candidate_arrays as a list of (a, b) pairs."""
+    a, b = candidate_arrays(root, start, end, max_bucket)
+    return list(zip(a.tolist(), b.tolist(), strict=True))
+
+
+def candidate_arrays(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Signature pairs (a, b) sharing a band: a dated in the period, b in the subtree dated up to its
     end; each unordered pair once, in (a, b) order. Two queries read the subtree's signatures (id,
     date) and their bands once, through the organization index (never the whole band table); the
@@ -398,16 +405,17 @@ def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 1
     band table in SQL costs one row per shared band of every pair, up to `bands` times the pairs.)"""
     band, sig = TextBand._meta.db_table, TextSignature._meta.db_table
     org = apps.get_model("orgs", "Organization")._meta.db_table
-    like = root.path + "%"
-    subtree = f"JOIN {org} o ON o.id = s.organization_id WHERE o.path LIKE %s AND s.date <= %s"
+    in_tree, tree_params = path_prefix_sql("o.path", root.path, connection.vendor)
+    subtree = f"JOIN {org} o ON o.id = s.organization_id WHERE {in_tree} AND s.date <= %s"
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.id, s.date FROM {sig} s {subtree}", [like, end])  # noqa: S608
+        cursor.execute(f"SELECT s.id, s.date FROM {sig} s {subtree}", [*tree_params, end])  # noqa: S608
         dates = cursor.fetchall()
         if len(dates) < 2:
-            return []
+            return none
         cursor.execute(
             f"SELECT t.band, t.hash, t.signature_id FROM {band} t JOIN {sig} s ON s.id = t.signature_id {subtree}",  # noqa: S608
-            [like, end],
+            [*tree_params, end],
         )
         rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
     ids = np.fromiter((i for i, _ in dates), dtype=np.int64, count=len(dates))
@@ -424,7 +432,7 @@ def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 1
     keep = (sizes[group] >= 2) & (sizes[group] <= int(max_bucket))
     group, sid = group[keep], rows[keep, 2]
     if len(sid) == 0:
-        return []
+        return none
     by_id = np.argsort(ids)
     day = days[by_id[np.searchsorted(ids, sid, sorter=by_id)]]
     lo, hi, width = start.toordinal(), end.toordinal(), int(ids.max()) + 1
@@ -437,7 +445,7 @@ def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 1
         found.append(np.concatenate([x[forward] * width + y[forward], y[backward] * width + x[backward]]))
     keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # distinct
-    return list(zip((keys // width).tolist(), (keys % width).tolist(), strict=True))
+    return keys // width, keys % width
 
 
 @dataclass
@@ -481,6 +489,26 @@ class Detection:
     stats: dict[str, int]
 
 
+def _oriented(
+    pairs: tuple[np.ndarray, np.ndarray], meta: dict[int, dict[str, Any]], group_of: dict[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs among the texts of `meta`, apart from pairs inside one group of identical
+    texts (reported as such), each with the later text first (by date, then id): the copy is reported
+    on the organization that made it."""
+    a, b = pairs
+    pks = np.array(sorted(meta), dtype=np.int64)
+    if not len(a) or not len(pks):
+        return a[:0], b[:0]
+    day = np.array([meta[pk]["date"].toordinal() for pk in pks.tolist()], dtype=np.int64)
+    group = np.array([group_of.get(pk, -1) for pk in pks.tolist()], dtype=np.int64)
+    ia, ib = np.searchsorted(pks, a).clip(max=len(pks) - 1), np.searchsorted(pks, b).clip(max=len(pks) - 1)
+    keep = (pks[ia] == a) & (pks[ib] == b)
+    keep &= ~((group[ia] >= 0) & (group[ia] == group[ib]))
+    a, b, ia, ib = a[keep], b[keep], ia[keep], ib[keep]
+    swap = (day[ia] < day[ib]) | ((day[ia] == day[ib]) & (a < b))
+    return np.where(swap, b, a), np.where(swap, a, b)
+
+
 def detect(
     root: Any, start: dt.date, end: dt.date, orgs: dict[int, Any], cfg: dict[str, Any] | None = None
 ) -> Detection:
@@ -515,33 +543,24 @@ def detect(
         first = items[0]
         identical += [(s["pk"], first["pk"]) for s in items[1:] if s["date"] >= start]
     stats["identical"] = len(identical)
-    pairs = candidate_pairs(root, start, end, int(cfg["max_bucket"]))
-    pairs = [
-        # the later text first: the copy is reported on the organization that made it
-        (a, b) if (meta[a]["date"], a) >= (meta[b]["date"], b) else (b, a)
-        for a, b in pairs
-        if a in meta and b in meta and not (a in group_of and group_of.get(b) == group_of[a])
-    ]
-    stats["candidates"] = len(pairs)
+    a, b = _oriented(candidate_arrays(root, start, end, int(cfg["max_bucket"])), meta, group_of)
+    stats["candidates"] = len(a)
     kept: list[tuple[int, int, float]] = []
-    if pairs:
-        ids = sorted({i for p in pairs for i in p})
+    if len(a):
+        ids = np.unique(np.concatenate([a, b]))
         blobs = dict(
-            TextSignature.objects.filter(pk__in=ids, organization__path__startswith=root.path).values_list(
-                "pk", "signature"
-            )
+            TextSignature.objects.filter(pk__in=ids.tolist(), organization__path__startswith=root.path)
+            .values_list("pk", "signature")
         )
-        index = {pk: n for n, pk in enumerate(ids)}
-        matrix = np.stack([textsim.from_blob(blobs[pk]) for pk in ids])
-        left = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
-        right = np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
-        estimates = np.empty(len(pairs))
-        for i in range(0, len(pairs), 20000):
+        matrix = np.stack([textsim.from_blob(blobs[pk]) for pk in ids.tolist()])
+        left, right = np.searchsorted(ids, a), np.searchsorted(ids, b)
+        estimates = np.empty(len(a))
+        for i in range(0, len(a), 20000):
             estimates[i : i + 20000] = (matrix[left[i : i + 20000]] == matrix[right[i : i + 20000]]).mean(
                 axis=1
             )
-        floor = threshold - float(cfg["estimate_slack"])
-        kept = [(a, b, float(e)) for (a, b), e in zip(pairs, estimates, strict=True) if e >= floor]
+        chosen = np.flatnonzero(estimates >= threshold - float(cfg["estimate_slack"]))
+        kept = list(zip(a[chosen].tolist(), b[chosen].tolist(), estimates[chosen].tolist(), strict=True))
     stats["estimated"] = len(kept)
     needed = {i for a, b, _ in kept for i in (a, b)} | {i for p in identical for i in p}
     refs, shingles = _load_texts(
