@@ -262,26 +262,70 @@ def test_fund_balances_change_only_through_new_entries(world, community):
 
 @pytest.mark.django_db
 def test_pages_answer_the_period_questions_export_and_stay_in_scope(world, community, client_for):
-    m1 = world.members["m1"]
-    services.service_record_create(
-        actor=None,
-        organization=community,
-        kind="training",
-        date=dt.date(2025, 3, 1),
-        place="活动室",
-        content="下岗职工技能培训",
-        participants=[(m1, Decimal("3.0"))],
-        people_trained=32,
-        households_helped=2,
+    """GIVEN a community's services, mediations and requests in the first and second half of 2025
+    WHEN the summary page is asked for each half, and for the year, and exported THEN each answers
+    seed 004's questions (households helped, people trained, services done, disputes mediated, hours
+    by team) with only that period's records, and another community's are never counted."""
+    m1, m2 = world.members["m1"], world.members["m2"]
+    team = services.team_create(
+        actor=None, organization=community, name="法律服务队", specialty="mediation",
+        founded_on=dt.date(2024, 1, 1), members=[m1, m2],
     )
+
+    def service(day, hours, team=None, **counts):  # noqa: ANN001, ANN202
+        return services.service_record_create(
+            actor=None, organization=community, kind="training", date=day, place="活动室",
+            content="技能培训", participants=[(m, Decimal(hours)) for m in (m1, m2)], team=team, **counts,
+        )
+
+    service(dt.date(2025, 3, 1), "3.0", team=team, people_trained=32, households_helped=2)
+    service(dt.date(2025, 5, 9), "1.5", households_helped=1)
+    service(dt.date(2025, 9, 20), "2.0", team=team, people_trained=10)
+    for day in (dt.date(2025, 4, 2), dt.date(2025, 10, 8)):
+        services.care_event_create(
+            actor=None, organization=community, kind="mediation", date=day, beneficiary="邻里", description="噪音纠纷"
+        )
+    req = services.request_create(
+        actor=None, organization=community, kind="dispute", channel="phone", received_on=dt.date(2025, 6, 1),
+        resident_name="王大爷", description="楼上漏水", due_on=dt.date(2025, 6, 10),
+    )
+    for to, day, extra in (
+        (RequestStatus.ASSIGNED, dt.date(2025, 6, 2), {"assignee": "网格员"}),
+        (RequestStatus.HANDLED, dt.date(2025, 6, 4), {"result": "已调解"}),
+        (RequestStatus.CLOSED, dt.date(2025, 6, 5), {"feedback": "satisfied"}),
+    ):
+        req = services.request_advance(actor=None, request=req, to=to, date=day, version=req.version, **extra)
+    services.service_record_create(  # another community: never in C1's figures
+        actor=None, organization=world.c2, kind="training", date=dt.date(2025, 3, 1), place="活动室",
+        content="培训", participants=[(world.members["m4"], Decimal("8.0"))], people_trained=500,
+    )
+
     client = client_for(world.user("community_worker"))
-    page = client.get("/services/?start=2025-01-01&end=2025-12-31").content.decode()
-    assert "32" in page and "培训（人次）" in page
-    export = client.get("/services/?start=2025-01-01&end=2025-12-31&format=xlsx")
     from dangjian.core.xlsx import read_rows
 
-    rows = {r[0]: r[1] for r in read_rows(io.BytesIO(export.content)) if r and r[0]}
-    assert rows["培训（人次）"] == 32 and rows["帮扶困难户（户）"] == 2
+    def exported(start, end):  # noqa: ANN001, ANN202
+        response = client.get(f"/services/?start={start}&end={end}&format=xlsx")
+        assert response.status_code == 200
+        sheets = [read_rows(io.BytesIO(response.content), sheet=n) for n in (0, 1)]  # figures, hours by team
+        return {r[0]: r[1:] for rows in sheets for r in rows if r and r[0]}
+
+    first, second, year = (
+        exported("2025-01-01", "2025-06-30"), exported("2025-07-01", "2025-12-31"), exported("2025-01-01", "2025-12-31")
+    )
+    expected = {  # item: (first half, second half, year)
+        "开展服务（次）": (2, 1, 3),
+        "帮扶困难户（户）": (3, 0, 3),
+        "培训（人次）": (32, 10, 42),
+        "调解矛盾纠纷（件）": (2, 1, 3),  # the closed dispute and the mediations of the 爱心驿站
+        "服务时长（小时）": (9, 4, 13),
+    }
+    for item, numbers in expected.items():
+        assert tuple(float(t[item][0]) for t in (first, second, year)) == numbers, item
+    assert tuple(float(t["法律服务队"][1]) for t in (first, second, year)) == (6, 4, 10)  # hours by team
+    assert float(first["（未编队）"][1]) == 3 and "（未编队）" not in second
+
+    page = client.get("/services/?start=2025-07-01&end=2025-12-31").content.decode()
+    assert "法律服务队" in page and "培训（人次）" in page and "500" not in page
     other = Fund.objects.create(
         organization=world.c2, name="他社区经费", kind="service", opened_on=dt.date(2024, 1, 1)
     )
