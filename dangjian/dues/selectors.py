@@ -421,7 +421,11 @@ def collection(org: Organization, months: list[dt.date], *, by_child: bool = Tru
         oc.paid_members += row["payers"]
     corrected = (
         owed_here.filter(
-            member_id__in=DuesPaymentMonth.objects.filter(amount__lt=0, month__in=months).values("member_id")
+            # negative entries of the subtree's members only: of the whole database, the subquery
+            # would scan every district's entries for the months
+            member_id__in=DuesPaymentMonth.objects.filter(
+                amount__lt=0, month__in=months, member__memberships__organization__path__startswith=org.path
+            ).values("member_id")
         )
         .values("member_id", "month", org_id=F("member__memberships__organization_id"))
         .annotate(net=Sum("amount"), positive=Count("id", filter=Q(amount__gt=0)))
