@@ -152,3 +152,42 @@ def build_world() -> World:
         "member": make_user(Role.MEMBER, b1, "member1", member=members["m1"]),
     }
     return World(street, c1, c2, b1, b2, b3, g1, users, members)
+
+
+def site_routes() -> list[str]:
+    """The route of every page of the site (the API, the admin and static files left out: the API
+    has its own fuzz test, the admin is Django's), for tests that sweep all of them."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver: URLResolver, prefix: str) -> list[str]:
+        found: list[str] = []
+        for p in resolver.url_patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(("api/", "admin/", "django-admin/", "static/", "media/")):
+                continue
+            if isinstance(p, URLResolver):
+                found += walk(p, route)
+            elif isinstance(p, URLPattern):
+                found.append(route)
+        return found
+
+    return walk(get_resolver(), "")
+
+
+def fill_route(route: str, pk: int) -> str | None:
+    """The route as a URL with every parameter set to `pk`; None for regex routes and parameters that
+    are not numbers."""
+    import re
+
+    if route.startswith("^"):
+        return None
+    parts = re.split(r"<([^>]+)>", route)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(part)
+        elif part.startswith(("int:", "path:")) or ":" not in part:
+            out.append(str(pk))
+        else:
+            return None
+    return "/" + "".join(out)

@@ -93,3 +93,25 @@ def test_it_lists_only_the_subtree(world, outside, client_for, persona):
         "member": {"张建国"},
     }[persona]
     assert names == expected
+
+
+@pytest.mark.django_db
+def test_a_branch_secretary_gets_404_for_every_page_of_another_branch(world, client_for):
+    """Every page of the site that takes an id, given the secretary's own branch (B1) or member (m1),
+    and then the neighbouring branch B2 of the same community or its member m3: wherever the own
+    record answers 200, the neighbour's answers 404 (pages and their exports alike)."""
+    from dangjian.test import fill_route, site_routes
+
+    client = client_for(world.user("branch_secretary"))
+    pairs = [(world.b1.pk, world.b2.pk), (world.members["m1"].pk, world.members["m3"].pk)]
+    checked = []
+    for route in site_routes():
+        if "<" not in route:
+            continue
+        for own, neighbour in pairs:
+            own_url, neighbour_url = fill_route(route, own), fill_route(route, neighbour)
+            if own_url is None or client.get(own_url).status_code != 200:
+                continue
+            assert client.get(neighbour_url).status_code == 404, neighbour_url
+            checked.append(route)
+    assert len(checked) >= 15, checked  # the sweep reached the branch's and the member's pages

@@ -6,10 +6,10 @@ server error, and a garbled form changes nothing."""
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.core.params import MAX_ID, int_list, int_param, version_param, year_param
 from dangjian.members.models import Member
+from dangjian.test import fill_route, site_routes
 
 GARBLED = ["²", "٣", "abc", "-1", "1e3", "99999", str(2**70), " 12 ", ""]
 
@@ -32,39 +32,6 @@ def test_lists_versions_and_years_drop_what_is_not_a_number():
     assert year_param("2027", 2026) == 2027
 
 
-def _routes(resolver: URLResolver, prefix: str = "") -> list[tuple[str, list[str]]]:
-    """(route, its converter names) of every page of the site, the API and the admin left out (the
-    API has its own fuzz test, the admin is Django's)."""
-    found: list[tuple[str, list[str]]] = []
-    for p in resolver.url_patterns:
-        route = prefix + str(p.pattern)
-        if route.startswith(("api/", "admin/", "django-admin/", "static/", "media/")):
-            continue
-        if isinstance(p, URLResolver):
-            found += _routes(p, route)
-        elif isinstance(p, URLPattern):
-            found.append((route, list(p.pattern.converters)))
-    return found
-
-
-def _url(route: str, pk: int) -> str | None:
-    """The route with every parameter filled by `pk`; None for regex routes and non-integer ones."""
-    import re
-
-    if route.startswith("^"):
-        return None
-    parts = re.split(r"<([^>]+)>", route)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2 == 0:
-            out.append(part)
-        elif part.startswith(("int:", "path:")) or ":" not in part:
-            out.append(str(pk))
-        else:
-            return None
-    return "/" + "".join(out)
-
-
 QUERY = {k: "²" for k in ("org", "year", "min", "page", "month", "member", "kind", "round", "status")}
 FORM = {
     "version": "²", "year": "99999", "org": "²", "organization": "²", "member": "٣", "activity": "²",
@@ -77,14 +44,14 @@ SKIP_POST = ("logout", "accounts/logout", "i18n/")
 @pytest.mark.django_db
 def test_no_page_fails_on_garbled_numbers(world, client_for):  # noqa: ANN001
     client = client_for(world.user("street_staff"))
-    routes = _routes(get_resolver())
+    routes = site_routes()
     assert len(routes) > 60  # the sweep really reaches the site's pages
     member = world.members["m1"]
     before = Member.objects.get(pk=member.pk)
     checked = 0
-    for route, _ in routes:
+    for route in routes:
         for pk in (world.b1.pk, member.pk):
-            url = _url(route, pk)
+            url = fill_route(route, pk)
             if url is None:
                 continue
             for value in GARBLED:
