@@ -154,6 +154,9 @@ def clone(copies: int = 10, log: Any = None) -> dict[str, Any]:
         if log:
             log(f"copy {k + 1}/{copies} written ({time.perf_counter() - started:.0f} s)")
     if not connection.in_atomic_block:
+        from dangjian.core.planner import refresh_statistics
+
+        refresh_statistics()  # as `dangjian demo` does after its bulk inserts
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {

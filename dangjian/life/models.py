@@ -126,7 +126,9 @@ class Activity(models.Model):
         verbose_name = "组织生活"
         verbose_name_plural = "组织生活"
         ordering = ["-date", "-start_time", "-id"]
-        indexes = [models.Index(fields=["organization", "kind", "date"])]
+        # (organization, date): a subtree's activities of a period, found from its organizations (the
+        # index on date alone would read every organization's activities of the period)
+        indexes = [models.Index(fields=["organization", "kind", "date"]), models.Index(fields=["organization", "date"])]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.topic}"

@@ -33,6 +33,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core import pii
+from dangjian.core.planner import refresh_statistics
 from dangjian.core.xlsx import Sheet, SpreadsheetError, read_rows, workbook_bytes
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_number, mask_phone
@@ -783,7 +784,13 @@ def roster_import(
         )
         return result
     result.committed = True
+    if len(rows) >= BULK_ROWS and not transaction.get_connection().in_atomic_block:
+        refresh_statistics()  # a roster of thousands changes the tables' sizes for the planner
     return result
+
+
+# Imports of at least this many rows refresh the database's planner statistics afterwards.
+BULK_ROWS = 1000
 
 
 def _write(*, actor: Any, actor_name: str, result: ImportResult) -> None:

@@ -34,6 +34,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     rows = (
         Attendance.objects.filter(
             ctx.in_scope("member__organization__path"),
+            # the subtree's activities only (also what lets the index on (organization, date) serve)
+            ctx.in_scope("activity__organization__path"),
             activity__date__gt=since,
             activity__date__lte=on,
             member__left_on__isnull=True,

@@ -24,6 +24,7 @@ from dangjian.audit import guards
 from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.demo import DemoContext
+from dangjian.core.planner import refresh_statistics
 from dangjian.core.registry import registry
 from dangjian.lib.names import person_name
 from dangjian.members.models import Member, MemberCategory, MemberStatus
@@ -176,6 +177,7 @@ class Command(BaseCommand):
                 scale=options["scale"], seed=options["seed"], today=today, rng=random.Random(options["seed"])
             )
             users = build_demo(ctx)
+        refresh_statistics()  # bulk inserts: the planner's statistics of before are wrong
         self.report(ctx, users, time.perf_counter() - started)
 
     def report(self, ctx: DemoContext, users: list[User], seconds: float) -> None:
