@@ -21,8 +21,8 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=1000")
             cursor.execute("ANALYZE")
-        elif connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")  # allowed inside a transaction (unlike VACUUM)
 
 
 def after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:

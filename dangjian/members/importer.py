@@ -784,7 +784,7 @@ def roster_import(
         )
         return result
     result.committed = True
-    if len(rows) >= BULK_ROWS and not transaction.get_connection().in_atomic_block:
+    if len(rows) >= BULK_ROWS:
         refresh_statistics()  # a roster of thousands changes the tables' sizes for the planner
     return result
 
