@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
 from dangjian.jobs.models import Job
@@ -46,23 +45,17 @@ def enqueue_community_runs(
 ) -> Job:
     """Queue the self-check of every community under `organization` (call inside a transaction: the
     job is dispatched when it commits)."""
-    from dangjian.selfcheck import engine, services
+    from dangjian.selfcheck import services
 
-    if check_permission and not services.may_run(user, organization):
-        raise PermissionDenied("您无权对该党组织进行自查")
-    errors = services.check_period(period_start, period_end)
-    try:
-        engine.enabled_rules(rules or None)
-    except ValueError as exc:
-        errors["rules"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
+    codes = services.check_request(
+        user, organization, period_start, period_end, rules, check_permission=check_permission
+    )
     return enqueue(
         KIND,
         user=user,
         organization=organization,
         title=f"{organization.name}各社区自查",
-        params={"start": period_start.isoformat(), "end": period_end.isoformat(), "rules": list(rules or [])},
+        params={"start": period_start.isoformat(), "end": period_end.isoformat(), "rules": codes},
     )
 
 

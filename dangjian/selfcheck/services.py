@@ -53,6 +53,30 @@ def check_period(start: dt.date | None, end: dt.date | None) -> dict[str, str]:
     return errors
 
 
+def check_request(
+    actor: Any,
+    organization: Organization,
+    period_start: dt.date,
+    period_end: dt.date,
+    rules: list[str] | None,
+    *,
+    check_permission: bool = True,
+) -> list[str]:
+    """Refuse a self-check the actor may not run, or with a bad period or unknown rules; the rule
+    codes, normalized. Shared by a single run and the split run of every community."""
+    if check_permission and not may_run(actor, organization):
+        raise PermissionDenied("您无权对该党组织进行自查")
+    errors = check_period(period_start, period_end)
+    codes = [c.strip().upper() for c in (rules or []) if c.strip()]
+    try:
+        engine.enabled_rules(codes or None)
+    except ValueError as exc:
+        errors["rules"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return codes
+
+
 @transaction.atomic
 def run_create(
     *,
@@ -64,16 +88,7 @@ def run_create(
     check_permission: bool = True,
 ) -> Run:
     """Record a run (status pending); `dangjian.selfcheck.jobs.start_run` executes it."""
-    if check_permission and not may_run(actor, organization):
-        raise PermissionDenied("您无权对该党组织进行自查")
-    errors = check_period(period_start, period_end)
-    codes = [c.strip().upper() for c in (rules or []) if c.strip()]
-    try:
-        engine.enabled_rules(codes or None)
-    except ValueError as exc:
-        errors["rules"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
+    codes = check_request(actor, organization, period_start, period_end, rules, check_permission=check_permission)
     today = timezone.localdate()
     run = Run(
         organization=organization,
