@@ -125,12 +125,23 @@ def owes(periods: Iterable[Period], month: dt.date, organization_ids: set[int] |
     """True when a period (of one of `organization_ids`, if given) covers the last day of `month`."""
     index = month_index(month)
     return any(
-        p.owes_index(index) and (organization_ids is None or p.organization_id in organization_ids) for p in periods
+        p.owes_index(index) and (organization_ids is None or p.organization_id in organization_ids)
+        for p in periods
     )
 
 
-def owed_months(periods: Sequence[Period], months: Iterable[dt.date], organization_ids: set[int] | None = None) -> list[dt.date]:
+def owed_months(
+    periods: Sequence[Period], months: Iterable[dt.date], organization_ids: set[int] | None = None
+) -> list[dt.date]:
     return [m for m in months if owes(periods, m, organization_ids)]
+
+
+def owed_indexes(periods: Iterable[Period], first: int, last: int) -> set[int]:
+    """The month indexes first..last that the periods owe."""
+    out: set[int] = set()
+    for p in periods:
+        out.update(range(max(first, p.first), (last if p.last is None else min(last, p.last)) + 1))
+    return out
 
 
 def owed_count(periods: Sequence[Period], first: int, last: int) -> int:
@@ -179,7 +190,10 @@ def apportion(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 
 def allocate_payment(
-    amount: Decimal, months: Sequence[dt.date], due: Mapping[dt.date, Decimal | None], paid: Mapping[dt.date, Decimal]
+    amount: Decimal,
+    months: Sequence[dt.date],
+    due: Mapping[dt.date, Decimal | None],
+    paid: Mapping[dt.date, Decimal],
 ) -> dict[dt.date, Decimal]:
     """Spread a positive payment over its months in proportion to what each month still owes
     (due − already paid); where nothing is owed or dues are unknown, in proportion to the dues, or
@@ -189,7 +203,9 @@ def allocate_payment(
     for m in months:
         d = due.get(m)
         dues.append(d if d is not None and d > 0 else Decimal(0))
-        outstanding.append(max((d or Decimal(0)) - paid.get(m, Decimal(0)), Decimal(0)) if d is not None else Decimal(0))
+        outstanding.append(
+            max((d or Decimal(0)) - paid.get(m, Decimal(0)), Decimal(0)) if d is not None else Decimal(0)
+        )
     unknown = any(due.get(m) is None for m in months)
     if unknown:
         weights = [Decimal(1)] * len(months)
@@ -200,7 +216,9 @@ def allocate_payment(
     return dict(zip(months, apportion(amount, weights), strict=True))
 
 
-def allocate_refund(amount: Decimal, months: Sequence[dt.date], paid: Mapping[dt.date, Decimal]) -> dict[dt.date, Decimal]:
+def allocate_refund(
+    amount: Decimal, months: Sequence[dt.date], paid: Mapping[dt.date, Decimal]
+) -> dict[dt.date, Decimal]:
     """Spread a refund (a negative amount) over `months` in proportion to what each has paid, so no
     month goes below zero. Raises ValueError when the months have not that much paid."""
     take = -amount
@@ -288,7 +306,11 @@ class MonthState:
     @property
     def in_arrears(self) -> bool:
         """Owed, past (before the current month) and not fully paid."""
-        return self.owed and self.month < self.current and self.status in (MonthStatus.UNPAID, MonthStatus.PARTIAL)
+        return (
+            self.owed
+            and self.month < self.current
+            and self.status in (MonthStatus.UNPAID, MonthStatus.PARTIAL)
+        )
 
 
 def unpaid_streak(
@@ -373,7 +395,13 @@ class PatternResult:
     def detail(self) -> str:
         parts = []
         if self.lump_sum:
-            parts.append("年初一次性预交" if self.advance and not self.late else "年底一次性补交" if self.late else "一次性交纳多月")
+            parts.append(
+                "年初一次性预交"
+                if self.advance and not self.late
+                else "年底一次性补交"
+                if self.late
+                else "一次性交纳多月"
+            )
         if self.arrears_months:
             parts.append(f"欠交{len(self.arrears_months)}个月")
         elif self.late and not self.lump_sum:
@@ -381,8 +409,33 @@ class PatternResult:
         return "，".join(parts)
 
 
+def _in_year(year: int, entries: Sequence[Entry]) -> list[tuple[int, int, int]]:
+    """(first month, last month, month paid) as month indexes of the entries touching `year`."""
+    first, last = year * 12, year * 12 + 11
+    spans = [(month_index(e.first_month), month_index(e.last_month), month_index(e.paid_on)) for e in entries]
+    return [(low, high, paid) for low, high, paid in spans if low <= last and high >= first]
+
+
+def entry_flags(year: int, entries: Sequence[Entry], lump_sum_months: int) -> tuple[bool, bool, bool]:
+    """(lump sum, late, advance) of a member's entries touching `year`, as classify_year sets them:
+    one entry covers `lump_sum_months` or more; a month paid after its quarter ended; before it began."""
+    first, last = year * 12, year * 12 + 11
+    lump = late = advance = False
+    for low, high, paid in _in_year(year, entries):
+        lump = lump or high - low + 1 >= lump_sum_months
+        low, high = max(first, low), min(last, high)
+        late = late or paid > _quarter_last(low)  # the earliest month is the first to be late
+        advance = advance or paid < _quarter_first(high)  # the latest month is the first to be early
+    return lump, late, advance
+
+
 def classify_year(
-    *, year: int, owed: Sequence[dt.date], entries: Sequence[Entry], paid_months: set[dt.date], current: dt.date,
+    *,
+    year: int,
+    owed: Sequence[dt.date],
+    entries: Sequence[Entry],
+    paid_months: set[dt.date],
+    current: dt.date,
     lump_sum_months: int,
 ) -> PatternResult | None:
     """How a member paid in `year`. `owed`: months of the year the member owes; `entries`: their positive,
@@ -398,19 +451,11 @@ def classify_year(
       QUARTERLY entries cover up to a quarter, paid within that quarter.
     Returns None when the member owes nothing that year and paid nothing for it.
     """
-    first, last = year * 12, year * 12 + 11
-    in_year = [e for e in entries if month_index(e.first_month) <= last and month_index(e.last_month) >= first]
+    in_year, (lump, late, advance) = _in_year(year, entries), entry_flags(year, entries, lump_sum_months)
     now = month_index(current)
     arrears = tuple(m for m in owed if _quarter_last(month_index(m)) < now and m not in paid_months)
     if not in_year and not arrears:
         return None
-    lump = any(months_between(e.first_month, e.last_month) + 1 >= lump_sum_months for e in in_year)
-    late = advance = False
-    for e in in_year:
-        paid = month_index(e.paid_on)
-        low, high = max(first, month_index(e.first_month)), min(last, month_index(e.last_month))
-        late = late or paid > _quarter_last(low)  # the earliest month is the first to be late
-        advance = advance or paid < _quarter_first(high)  # the latest month is the first to be early
     flags = {"lump_sum": lump, "late": late, "advance": advance, "arrears_months": arrears}
     if lump:
         return PatternResult(PaymentPattern.LUMP_SUM, **flags)
@@ -418,6 +463,6 @@ def classify_year(
         return PatternResult(PaymentPattern.ARREARS, **flags)
     if advance:
         return PatternResult(PaymentPattern.ADVANCE, **flags)
-    if all(len(e.months) == 1 for e in in_year):
+    if all(low == high for low, high, _ in in_year):
         return PatternResult(PaymentPattern.MONTHLY, **flags)
     return PatternResult(PaymentPattern.QUARTERLY, **flags)

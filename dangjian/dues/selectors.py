@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,10 +26,13 @@ from dangjian.dues.ledger import (
     PatternResult,
     Period,
     classify_year,
+    entry_flags,
     fen,
     month_end,
+    month_index,
     month_of,
     month_span,
+    owed_indexes,
     owes,
     span_label,
     unpaid_streak,
@@ -55,7 +58,9 @@ def periods_for(member_ids: Iterable[int] | QuerySet) -> dict[int, list[Period]]
     queryset of ids (a subquery: no long IN list)."""
     ids = member_ids if isinstance(member_ids, QuerySet) else list(set(member_ids))
     out: dict[int, list[Period]] = defaultdict(list)
-    rows = Membership.objects.filter(member_id__in=ids).values_list("member_id", "since", "until", "organization_id")
+    rows = Membership.objects.filter(member_id__in=ids).values_list(
+        "member_id", "since", "until", "organization_id"
+    )
     for member_id, since, until, org_id in rows.order_by("member_id", "since"):
         out[member_id].append(Period(since, until, org_id))
     missing = Member.objects.filter(pk__in=ids).exclude(pk__in=Membership.objects.values("member_id"))
@@ -86,7 +91,10 @@ def live_entries(member_ids: Iterable[int], first: dt.date, last: dt.date) -> di
     """Positive entries (payments and supplements) not reversed, touching months first..last."""
     rows = (
         DuesPayment.objects.filter(
-            member_id__in=list(member_ids), kind__in=POSITIVE_KINDS, first_month__lte=last, last_month__gte=first
+            member_id__in=list(member_ids),
+            kind__in=POSITIVE_KINDS,
+            first_month__lte=last,
+            last_month__gte=first,
         )
         .exclude(corrections__kind=PaymentKind.REVERSAL)
         .values_list("member_id", "paid_on", "first_month", "last_month", "kind")
@@ -116,12 +124,16 @@ def streak_inputs(member_ids: Iterable[int] | QuerySet, until: dt.date) -> dict[
         .order_by("-month")
         .values("month")[:1]
     )
-    first_month = DuesPaymentMonth.objects.filter(member_id=OuterRef("pk")).order_by("month").values("month")[:1]
+    first_month = (
+        DuesPaymentMonth.objects.filter(member_id=OuterRef("pk")).order_by("month").values("month")[:1]
+    )
     first_year = DuesBase.objects.filter(member_id=OuterRef("pk")).order_by("year").values("year")[:1]
     ids = member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
     rows = (
         Member.objects.filter(pk__in=ids)
-        .annotate(last_paid=Subquery(last_paid), first_month=Subquery(first_month), first_year=Subquery(first_year))
+        .annotate(
+            last_paid=Subquery(last_paid), first_month=Subquery(first_month), first_year=Subquery(first_year)
+        )
         .values_list("pk", "last_paid", "first_month", "first_year")
     )
     out = {}
@@ -222,58 +234,188 @@ class Grid:
 def dues_grid(org: Organization, year: int, as_of: dt.date) -> Grid:
     """Members × 12 months of `org`'s subtree for `year`: due, paid, state of each cell; the unpaid
     streak and the year's payment pattern per member. Seven queries whatever the size."""
-    months = year_months(year)
-    first, last = months[0], months[-1]
-    current = month_of(as_of)
+    return dues_grids(org, [(year, as_of)])[0]
+
+
+def dues_grids(org: Organization, years: Sequence[tuple[int, dt.date]]) -> list[Grid]:
+    """The grids of several (year, as-of day) of one subtree, as dues_grid gives each, read in one pass:
+    the same six queries for all the years, and one per year for the streaks."""
+    if not years:
+        return []
+    span = [m for year in sorted({y for y, _ in years}) for m in year_months(year)]
+    first_all, last_all = span[0], span[-1]
     memberships = list(
-        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last))
-        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first)))
+        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last_all))
+        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first_all)))
         .select_related("member", "organization")
         .order_by("since")
     )
-    here: dict[int, list[Period]] = defaultdict(list)
-    members: dict[int, Member] = {}
-    where: dict[int, Organization] = {}
-    for ms in memberships:
-        here[ms.member_id].append(Period(ms.since, ms.until, ms.organization_id))
-        members[ms.member_id] = ms.member
-        where[ms.member_id] = ms.organization  # the latest membership of the year in the subtree
+    members: dict[int, Member] = {ms.member_id: ms.member for ms in memberships}
     ids = list(members)
     all_periods = periods_for(ids)
-    bases = bases_for(ids, [year])
-    paid = net_paid(ids, first, last)
-    entries = live_entries(ids, first, last)
-    until = last_complete_month(as_of)
-    inputs = streak_inputs(ids, until)
+    bases = bases_for(ids, [y for y, _ in years])
+    paid = net_paid(ids, first_all, last_all)
+    entries: dict[tuple[int, int], list[Entry]] = defaultdict(list)  # by member and year touched
+    for member_id, mine in live_entries(ids, first_all, last_all).items():
+        for e in mine:
+            for year in range(e.first_month.year, e.last_month.year + 1):
+                entries[(member_id, year)].append(e)
     lump = config.lump_sum_months()
-    rows = []
-    for member_id in ids:
-        base = bases.get((member_id, year))
-        cells = []
-        for m in months:
-            owed = owes(here[member_id], m)
-            cells.append(
-                MonthState(m, owed, base.monthly_amount if base else None, paid.get((member_id, m), ZERO), current)
+    grids = []
+    for year, as_of in years:
+        months = year_months(year)
+        first = month_index(months[0])
+        year_start, year_end = month_end(months[0]), month_end(months[-1])
+        current = month_of(as_of)
+        here: dict[int, list[Period]] = defaultdict(list)
+        where: dict[int, Organization] = {}
+        for ms in memberships:  # by since: the latest membership of the year in the subtree wins
+            if ms.since <= year_end and (ms.until is None or ms.until >= year_start):
+                here[ms.member_id].append(Period(ms.since, ms.until, ms.organization_id))
+                where[ms.member_id] = ms.organization
+        until = last_complete_month(as_of)
+        inputs = streak_inputs(list(here), until)
+        rows = []
+        for member_id, periods in here.items():
+            base = bases.get((member_id, year))
+            monthly = base.monthly_amount if base else None
+            mine = all_periods[member_id]
+            owed_here, owed_anywhere = (
+                owed_indexes(periods, first, first + 11),
+                owed_indexes(mine, first, first + 11),
             )
-        paid_months = {m for m in months if paid.get((member_id, m), ZERO) > 0}
-        owed_all = [m for m in months if owes(all_periods[member_id], m)]
-        pattern = classify_year(
-            year=year, owed=owed_all, entries=entries.get(member_id, []), paid_months=paid_months,
-            current=current, lump_sum_months=lump,
+            cells, owed_all, paid_months = [], [], set()
+            for index, m in enumerate(months, start=first):
+                amount = paid.get((member_id, m), ZERO)
+                cells.append(MonthState(m, index in owed_here, monthly, amount, current))
+                if amount > 0:
+                    paid_months.add(m)
+                if index in owed_anywhere:
+                    owed_all.append(m)
+            pattern = classify_year(
+                year=year,
+                owed=owed_all,
+                entries=entries.get((member_id, year), ()),
+                paid_months=paid_months,
+                current=current,
+                lump_sum_months=lump,
+            )
+            si = inputs.get(member_id, StreakInput(None, None))
+            streak = unpaid_streak(mine, si.last_paid, si.tracking_start, until)
+            rows.append(GridRow(members[member_id], where[member_id], base, cells, streak, pattern))
+        rows.sort(key=lambda r: (r.organization.path, r.member.name, r.member.pk))
+        totals = [MonthTotal(m) for m in months]
+        for row in rows:
+            for total, cell in zip(totals, row.cells, strict=True):
+                if cell.owed:
+                    total.owed += 1
+                    total.due += cell.due or ZERO
+                    total.paid += cell.paid
+                    total.paid_members += 1 if cell.paid > 0 else 0
+        grids.append(Grid(org, year, as_of, months, rows, totals))
+    return grids
+
+
+@dataclass
+class MemberYear:
+    """A member's year in a subtree with something irregular: the pattern of payment when it was a
+    lump sum or late, the owed months paid below the amount due."""
+
+    member_id: int
+    member_name: str
+    organization_id: int  # the latest organization of the year in the subtree
+    year: int
+    pattern: PatternResult | None  # set when lump sum, or late
+    short: list[MonthState]  # owed, something paid, less than due
+
+
+def dues_irregularities(org: Organization, years: Sequence[tuple[int, dt.date]]) -> list[MemberYear]:
+    """The member-years of the subtree whose pattern (as dues_grid classifies it) is a lump sum or
+    late, or with owed months paid below the amount due, per (year, as-of day): what the grid would
+    show for them, read for them only. Set-based: the members' memberships and positive entries, the
+    months paid short (aggregated in the database against the year's base), then the paid months and
+    membership periods of the few member-years that need the whole classification."""
+    if not years:
+        return []
+    span = [m for year in sorted({y for y, _ in years}) for m in year_months(year)]
+    first_all, last_all = span[0], span[-1]
+    memberships = list(
+        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last_all))
+        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first_all)))
+        .order_by("since")
+        .values_list("member_id", "organization_id", "organization__path", "since", "until", "member__name")
+    )
+    names = {m: name for m, *_, name in memberships}
+    ids = list(names)
+    entries: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for member_id, mine in live_entries(ids, first_all, last_all).items():
+        for e in mine:
+            for year in range(e.first_month.year, e.last_month.year + 1):
+                entries[(member_id, year)].append(e)
+    lump = config.lump_sum_months()
+    # Months with something paid but less than the base's monthly amount (one base per member and
+    # year): one query per year, the sums in floats on SQLite (amounts are whole fen, so "less" is
+    # "more than half a fen less"), checked again in Decimal below.
+    short: dict[tuple[int, int], list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
+    for year in sorted({y for y, _ in years}):
+        due = DuesBase.objects.filter(member_id=OuterRef("member_id"), year=year).order_by().values("monthly_amount")
+        rows = (
+            DuesPaymentMonth.objects.filter(
+                member_id__in=ids, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+            )
+            .values("member_id", "month")
+            .annotate(net=Sum("amount"), due=Subquery(due))
+            .filter(net__gt=HALF_FEN, net__lt=F("due") - HALF_FEN)
+            .order_by()
         )
-        si = inputs.get(member_id, StreakInput(None, None))
-        streak = unpaid_streak(all_periods[member_id], si.last_paid, si.tracking_start, until)
-        rows.append(GridRow(members[member_id], where[member_id], base, cells, streak, pattern))
-    rows.sort(key=lambda r: (r.organization.path, r.member.name, r.member.pk))
-    totals = [MonthTotal(m) for m in months]
-    for row in rows:
-        for total, cell in zip(totals, row.cells, strict=True):
-            if cell.owed:
-                total.owed += 1
-                total.due += cell.due or ZERO
-                total.paid += cell.paid
-                total.paid_members += 1 if cell.paid > 0 else 0
-    return Grid(org, year, as_of, months, rows, totals)
+        for r in rows:
+            amount, amount_due = fen(r["net"]), fen(r["due"])
+            if ZERO < amount < amount_due:
+                short[(r["member_id"], year)].append((r["month"], amount, amount_due))
+    out: list[tuple[str, MemberYear]] = []
+    wanted: list[tuple[int, int, dt.date, list[Period], int, str]] = []
+    for year, as_of in years:
+        year_start, year_end = dt.date(year, 1, 31), dt.date(year, 12, 31)
+        here: dict[int, list[Period]] = defaultdict(list)
+        where: dict[int, tuple[int, str]] = {}
+        for member_id, org_id, path, since, until, _ in memberships:
+            if since <= year_end and (until is None or until >= year_start):
+                here[member_id].append(Period(since, until, org_id))
+                where[member_id] = (org_id, path)
+        for member_id, periods in here.items():
+            lumped, late, _ = entry_flags(year, entries.get((member_id, year), ()), lump)
+            if lumped or late or (member_id, year) in short:
+                wanted.append((member_id, year, as_of, periods, *where[member_id]))
+    all_periods = periods_for({w[0] for w in wanted})
+    paid: dict[tuple[int, dt.date], Decimal] = {}
+    for year in sorted({w[1] for w in wanted}):  # the paid months of the wanted member-years only
+        paid |= net_paid({w[0] for w in wanted if w[1] == year}, dt.date(year, 1, 1), dt.date(year, 12, 1))
+    for member_id, year, as_of, periods, org_id, path in wanted:
+        months, current = year_months(year), month_of(as_of)
+        first = month_index(months[0])
+        owed_here, owed_anywhere = (
+            owed_indexes(periods, first, first + 11),
+            owed_indexes(all_periods[member_id], first, first + 11),
+        )
+        pattern = classify_year(
+            year=year,
+            owed=[m for i, m in enumerate(months, start=first) if i in owed_here or i in owed_anywhere],
+            entries=entries.get((member_id, year), ()),
+            paid_months={m for m in months if paid.get((member_id, m), ZERO) > 0},
+            current=current,
+            lump_sum_months=lump,
+        )
+        irregular = pattern if pattern is not None and (pattern.lump_sum or pattern.late) else None
+        cells = [
+            MonthState(m, True, amount_due, amount, current)
+            for m, amount, amount_due in sorted(short.get((member_id, year), ()))
+            if month_index(m) in owed_here
+        ]
+        if irregular or cells:
+            row = MemberYear(member_id, names[member_id], org_id, year, irregular, cells)
+            out.append((path, row))
+    out.sort(key=lambda pr: (pr[1].year, pr[0], pr[1].member_name, pr[1].member_id))
+    return [row for _, row in out]
 
 
 # --- collection rate of a scope, by month (set-based) --------------------------------------------
@@ -361,7 +503,9 @@ def collection(org: Organization, months: list[dt.date], *, by_child: bool = Tru
     """For each month: members owing it in `org`'s subtree, how many have a base, how many paid
     something, the amounts due and paid; and the same summed per child organization. Four queries."""
     owed_q = _owed_q("", months)
-    orgs = list(Organization.objects.filter(path__startswith=org.path).only("pk", "path", "name", "kind", "parent_id"))
+    orgs = list(
+        Organization.objects.filter(path__startswith=org.path).only("pk", "path", "name", "kind", "parent_id")
+    )
     by_id = {o.pk: o for o in orgs}
     children = [o for o in orgs if o.parent_id == org.pk] if by_child else []
     # 1. owed members and dues per month, grouped by the membership's organization.
@@ -370,7 +514,9 @@ def collection(org: Organization, months: list[dt.date], *, by_child: bool = Tru
     for i, m in enumerate(months):
         alias = f"b{m.year}"
         if alias not in year_join:
-            year_join[alias] = FilteredRelation("member__dues_bases", condition=Q(member__dues_bases__year=m.year))
+            year_join[alias] = FilteredRelation(
+                "member__dues_bases", condition=Q(member__dues_bases__year=m.year)
+            )
         annotations[f"owed_{i}"] = Count("member_id", filter=owed_q[m], distinct=True)
         annotations[f"based_{i}"] = Count(f"{alias}__id", filter=owed_q[m])
         annotations[f"due_{i}"] = Sum(f"{alias}__monthly_amount", filter=owed_q[m])
@@ -467,8 +613,10 @@ def arrears_list(org: Organization, as_of: dt.date, min_months: int) -> list[Arr
     """Current members of the subtree with `min_months` or more owed months in a row unpaid, ending
     with the last complete month, longest first. Four queries; only the members listed are loaded."""
     current = Membership.objects.filter(
-        organization__path__startswith=org.path, until__isnull=True,
-        member__left_on__isnull=True, member__deceased_on__isnull=True,
+        organization__path__startswith=org.path,
+        until__isnull=True,
+        member__left_on__isnull=True,
+        member__deceased_on__isnull=True,
     )
     ids = current.values("member_id")
     until = last_complete_month(as_of)
@@ -479,8 +627,15 @@ def arrears_list(org: Organization, as_of: dt.date, min_months: int) -> list[Arr
         streak = unpaid_streak(periods.get(member_id, []), si.last_paid, si.tracking_start, until)
         if streak >= min_months:
             streaks[member_id] = streak
-    rows = current.filter(member_id__in=list(streaks)).select_related("member", "organization") if streaks else []
-    out = [ArrearsRow(ms.member, ms.organization, streaks[ms.member_id], inputs[ms.member_id].last_paid) for ms in rows]
+    rows = (
+        current.filter(member_id__in=list(streaks)).select_related("member", "organization")
+        if streaks
+        else []
+    )
+    out = [
+        ArrearsRow(ms.member, ms.organization, streaks[ms.member_id], inputs[ms.member_id].last_paid)
+        for ms in rows
+    ]
     out.sort(key=lambda r: (-r.streak, r.organization.path, r.member.name))
     return out
 
@@ -488,8 +643,10 @@ def arrears_list(org: Organization, as_of: dt.date, min_months: int) -> list[Arr
 def arrears_count(org: Organization, as_of: dt.date, min_months: int) -> int:
     """How many current members of the subtree are `min_months` or more in arrears (three queries)."""
     ids = Membership.objects.filter(
-        organization__path__startswith=org.path, until__isnull=True,
-        member__left_on__isnull=True, member__deceased_on__isnull=True,
+        organization__path__startswith=org.path,
+        until__isnull=True,
+        member__left_on__isnull=True,
+        member__deceased_on__isnull=True,
     ).values("member_id")
     until = last_complete_month(as_of)
     periods = periods_for(ids)
@@ -566,7 +723,8 @@ def member_dues(member: Member, as_of: dt.date) -> MemberDues:
     periods = periods_for([member.pk])[member.pk]
     bases = {b.year: b for b in DuesBase.objects.filter(member=member)}
     entries = list(
-        DuesPayment.objects.filter(member=member).select_related("original", "recorded_by", "organization")
+        DuesPayment.objects.filter(member=member)
+        .select_related("original", "recorded_by", "organization")
         .order_by("-paid_on", "-id")
     )
     reversed_ids = {e.original_id for e in entries if e.kind == PaymentKind.REVERSAL}
@@ -575,7 +733,8 @@ def member_dues(member: Member, as_of: dt.date) -> MemberDues:
     years.add(as_of.year)
     first_year, last_year = min(years), max(years)
     paid = {
-        m: v for (_, m), v in net_paid([member.pk], dt.date(first_year, 1, 1), dt.date(last_year, 12, 1)).items()
+        m: v
+        for (_, m), v in net_paid([member.pk], dt.date(first_year, 1, 1), dt.date(last_year, 12, 1)).items()
     }
     live = [
         Entry(e.paid_on, e.first_month, e.last_month)
@@ -595,8 +754,12 @@ def member_dues(member: Member, as_of: dt.date) -> MemberDues:
             unknown.append(year)
         owed = [c.month for c in cells if c.owed]
         pattern = classify_year(
-            year=year, owed=owed, entries=live, paid_months={m for m, v in paid.items() if v > 0},
-            current=current, lump_sum_months=lump,
+            year=year,
+            owed=owed,
+            entries=live,
+            paid_months={m for m, v in paid.items() if v > 0},
+            current=current,
+            lump_sum_months=lump,
         )
         summaries.append(YearSummary(year, base, cells, pattern))
     until = last_complete_month(as_of)
@@ -659,7 +822,9 @@ def reconciliation(org: Organization, year: int, as_of: dt.date) -> Reconciliati
     remittances = list(
         DuesRemittance.objects.filter(
             organization=org, period_start__lte=dt.date(year, 12, 1), period_end__gte=dt.date(year, 1, 1)
-        ).select_related("original", "to_organization").order_by("period_start", "period_end", "id")
+        )
+        .select_related("original", "to_organization")
+        .order_by("period_start", "period_end", "id")
     )
     first = min([dt.date(year, 1, 1), *(r.period_start for r in remittances)])
     last = max([dt.date(year, 12, 1), *(r.period_end for r in remittances)])
@@ -684,7 +849,15 @@ def reconciliation(org: Organization, year: int, as_of: dt.date) -> Reconciliati
     for (start, end), items in sorted(groups.items()):
         span = month_span(start, end)
         covered |= set(span)
-        rows.append(ReconRow(start, end, sum((r.amount for r in items), ZERO), sum((by_month[m] for m in span), ZERO), items))
+        rows.append(
+            ReconRow(
+                start,
+                end,
+                sum((r.amount for r in items), ZERO),
+                sum((by_month[m] for m in span), ZERO),
+                items,
+            )
+        )
     current = month_of(as_of)
     unremitted = [
         m for m in year_months(year) if m < current and m not in covered and by_month.get(m, ZERO) != 0

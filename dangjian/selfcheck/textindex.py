@@ -6,8 +6,9 @@ summaries, duty reports), stored once per text, and their LSH band hashes in an 
 - `sync_index(root, ...)`: the bulk indexer. Reads the texts of every known source in a subtree (one
   query per source), and (re)computes signatures only of texts that are new or changed, removing
   those of texts that are gone. Sources whose app or field is missing are skipped, with a note.
-- `candidate_pairs(root, start, end)`: pairs of signatures sharing an LSH band, from the database
-  by one self-join on (band, hash), each pair once, at least one text dated in the period.
+- `candidate_arrays(root, start, end)`: pairs of signatures sharing an LSH band, each pair once, at
+  least one text dated in the period: the subtree's bands read from their indexed table in one
+  query and paired by bucket in numpy (a self-join in SQL costs a row per shared band of each pair).
 - `detect(...)`: identical texts grouped by the hash of their normalized text; other candidates
   estimated from their signatures, then checked exactly (Jaccard of the shingle sets, recomputed from
   the texts of the candidates only).
@@ -19,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     # LSH buckets holding more texts than this are stock phrases shared by many texts, not copies: they
     # are left out of the join (identical texts are found apart, by the hash of their normalized text).
     "max_bucket": 100,
+    # Candidates share this many bands or more. Two texts at the threshold share 32 × 0.7⁴ ≈ 7.7
+    # bands on average, and one band or none by a chance of about 1 in 600; texts sharing a stock
+    # phrase or a template line (similarity 0.3–0.5) mostly share one: on the demo street two bands
+    # cut the candidates from 1.2 million to 0.1 million, and no copy was lost.
+    "min_bands": 2,
 }
 
 
@@ -161,6 +168,26 @@ SOURCES: list[TextSource] = [
         title=lambda r: f"{r['year']}年度书记述职报告",
     ),
 ]
+
+
+def source_rows(root: Any, src: TextSource, cache: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The non-empty texts of `src` in the subtree of `root`, every date, as `src.values()` dicts (one
+    query). With a run's cache, read once per run for every rule that reads them."""
+
+    def read() -> list[dict[str, Any]]:
+        return list(
+            src.model_class()
+            .objects.filter(**{f"{src.org_path}__startswith": root.path})
+            .exclude(**{src.field: ""})
+            .values(*src.values())
+        )
+
+    if cache is None:
+        return read()
+    key = f"text_rows:{src.key}:{root.path}"
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
 
 
 def source(key: str) -> TextSource | None:
@@ -311,9 +338,14 @@ class SyncResult:
 
 
 def sync_index(
-    root: Any, orgs: dict[int, Any], notes: list[str], cfg: dict[str, Any] | None = None
+    root: Any,
+    orgs: dict[int, Any],
+    notes: list[str],
+    cfg: dict[str, Any] | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> SyncResult:
-    """Bring the index of the subtree of `root` up to date: only new and changed texts are computed."""
+    """Bring the index of the subtree of `root` up to date: only new and changed texts are computed.
+    `cache`: a run's cache, where the texts read here are kept for the run's other text rules."""
     cfg = cfg or config()
     params = params_of(cfg)
     result = SyncResult()
@@ -325,11 +357,7 @@ def sync_index(
             continue
         model = src.model_class()
         ct = ContentType.objects.get_for_model(model)
-        rows = list(
-            model.objects.filter(**{f"{src.org_path}__startswith": root.path})
-            .exclude(**{src.field: ""})
-            .values(*src.values())
-        )
+        rows = source_rows(root, src, cache)
         existing = {
             (s["object_id"], s["kind"]): s
             for s in TextSignature.objects.filter(
@@ -391,17 +419,22 @@ def sync_index(
 # ---------------------------------------------------------------------------------- candidates
 
 
-def candidate_pairs(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> list[tuple[int, int]]:
+def candidate_pairs(
+    root: Any, start: dt.date, end: dt.date, max_bucket: int = 100, min_bands: int = 1
+) -> list[tuple[int, int]]:
     """candidate_arrays as a list of (a, b) pairs."""
-    a, b = candidate_arrays(root, start, end, max_bucket)
+    a, b = candidate_arrays(root, start, end, max_bucket, min_bands)
     return list(zip(a.tolist(), b.tolist(), strict=True))
 
 
-def candidate_arrays(root: Any, start: dt.date, end: dt.date, max_bucket: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def candidate_arrays(
+    root: Any, start: dt.date, end: dt.date, max_bucket: int = 100, min_bands: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Signature pairs (a, b) sharing a band: a dated in the period, b in the subtree dated up to its
     end; each unordered pair once, in (a, b) order. Two queries read the subtree's signatures (id,
     date) and their bands once, through the organization index (never the whole band table); the
-    buckets (band, hash) holding 2 to `max_bucket` texts are then paired in numpy. (A self-join of the
+    buckets (band, hash) holding 2 to `max_bucket` texts are then paired in numpy, and the pairs
+    sharing `min_bands` bands or more kept. (A self-join of the
     band table in SQL costs one row per shared band of every pair, up to `bands` times the pairs.)"""
     band, sig = TextBand._meta.db_table, TextSignature._meta.db_table
     org = apps.get_model("orgs", "Organization")._meta.db_table
@@ -417,7 +450,11 @@ def candidate_arrays(root: Any, start: dt.date, end: dt.date, max_bucket: int = 
             f"SELECT t.band, t.hash, t.signature_id FROM {band} t JOIN {sig} s ON s.id = t.signature_id {subtree}",  # noqa: S608
             [*tree_params, end],
         )
-        rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
+        fetched = cursor.fetchall()
+        rows = np.fromiter(chain.from_iterable(fetched), dtype=np.int64, count=3 * len(fetched)).reshape(
+            -1, 3
+        )
+        del fetched
     ids = np.fromiter((i for i, _ in dates), dtype=np.int64, count=len(dates))
     days = np.fromiter(
         ((d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])).toordinal() for _, d in dates),
@@ -435,16 +472,23 @@ def candidate_arrays(root: Any, start: dt.date, end: dt.date, max_bucket: int = 
         return none
     by_id = np.argsort(ids)
     day = days[by_id[np.searchsorted(ids, sid, sorter=by_id)]]
+    size = sizes[group]
     lo, hi, width = start.toordinal(), end.toordinal(), int(ids.max()) + 1
     found = []
-    for d in range(1, int(sizes[np.unique(group)].max())):  # members d apart in one bucket
+    for d in range(1, int(size.max())):  # members d apart in one bucket
+        if d > 1:  # buckets of d texts or fewer have no pair d apart: left out from here on
+            bigger = size > d
+            group, sid, day, size = group[bigger], sid[bigger], day[bigger], size[bigger]
         same = group[:-d] == group[d:]
         x, y, dx, dy = sid[:-d][same], sid[d:][same], day[:-d][same], day[d:][same]
         forward = (x != y) & (dx >= lo) & (dx <= hi) & ((dy < lo) | (y < x))
         backward = (x != y) & (dy >= lo) & (dy <= hi) & ((dx < lo) | (x < y))
         found.append(np.concatenate([x[forward] * width + y[forward], y[backward] * width + x[backward]]))
     keys = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # distinct
+    if len(keys):  # distinct pairs, each found once per band the two texts share
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        shared = np.diff(np.append(starts, len(keys)))
+        keys = keys[starts[shared >= int(min_bands)]]
     return keys // width, keys % width
 
 
@@ -510,10 +554,16 @@ def _oriented(
 
 
 def detect(
-    root: Any, start: dt.date, end: dt.date, orgs: dict[int, Any], cfg: dict[str, Any] | None = None
+    root: Any,
+    start: dt.date,
+    end: dt.date,
+    orgs: dict[int, Any],
+    cfg: dict[str, Any] | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> Detection:
     """Copies among the texts of the subtree: identical groups by hash, other candidates from the
-    bands, estimated from their signatures, then checked exactly on the texts of the candidates."""
+    bands, estimated from their signatures, then checked exactly on the texts of the candidates.
+    `cache`: a run's cache holding the texts sync_index read (else the candidates' rows are read)."""
     cfg = cfg or config()
     params = params_of(cfg)
     threshold = float(cfg["threshold"])
@@ -522,7 +572,9 @@ def detect(
         s["pk"]: s
         for s in TextSignature.objects.filter(
             organization__path__startswith=root.path, date__lte=end, params=params.key
-        ).values("pk", "content_type_id", "object_id", "kind", "organization_id", "date", "norm_hash")
+        ).values(
+            "pk", "content_type_id", "object_id", "kind", "organization_id", "date", "norm_hash", "signature"
+        )
     }
     stats["texts"] = len(meta)
     by_hash: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -543,28 +595,27 @@ def detect(
         first = items[0]
         identical += [(s["pk"], first["pk"]) for s in items[1:] if s["date"] >= start]
     stats["identical"] = len(identical)
-    a, b = _oriented(candidate_arrays(root, start, end, int(cfg["max_bucket"])), meta, group_of)
+    a, b = _oriented(
+        candidate_arrays(root, start, end, int(cfg["max_bucket"]), int(cfg["min_bands"])), meta, group_of
+    )
     stats["candidates"] = len(a)
     kept: list[tuple[int, int, float]] = []
     if len(a):
         ids = np.unique(np.concatenate([a, b]))
-        blobs = dict(
-            TextSignature.objects.filter(pk__in=ids.tolist(), organization__path__startswith=root.path)
-            .values_list("pk", "signature")
-        )
-        matrix = np.stack([textsim.from_blob(blobs[pk]) for pk in ids.tolist()])
+        matrix = np.stack([textsim.from_blob(meta[pk]["signature"]) for pk in ids.tolist()])
         left, right = np.searchsorted(ids, a), np.searchsorted(ids, b)
+        cut = threshold - float(cfg["estimate_slack"])
         estimates = np.empty(len(a))
         for i in range(0, len(a), 20000):
             estimates[i : i + 20000] = (matrix[left[i : i + 20000]] == matrix[right[i : i + 20000]]).mean(
                 axis=1
             )
-        chosen = np.flatnonzero(estimates >= threshold - float(cfg["estimate_slack"]))
+        chosen = np.flatnonzero(estimates >= cut)
         kept = list(zip(a[chosen].tolist(), b[chosen].tolist(), estimates[chosen].tolist(), strict=True))
     stats["estimated"] = len(kept)
     needed = {i for a, b, _ in kept for i in (a, b)} | {i for p in identical for i in p}
     refs, shingles = _load_texts(
-        root, needed, meta, orgs, cfg, params, exact={i for a, b, _ in kept for i in (a, b)}
+        root, needed, meta, orgs, cfg, params, exact={i for a, b, _ in kept for i in (a, b)}, cache=cache
     )
     out = [SimilarPair(refs[a], refs[b], 1.0, 1.0) for a, b in identical if a in refs and b in refs]
     for a, b, est in kept:
@@ -586,8 +637,10 @@ def _load_texts(
     cfg: dict[str, Any],
     params: textsim.Params,
     exact: set[int],
+    cache: dict[str, Any] | None = None,
 ) -> tuple[dict[int, TextRef], dict[int, np.ndarray]]:
-    """The rows of the needed texts (one query per source), and the shingles of those in `exact`."""
+    """The rows of the needed texts (one query per source, or the run's cache), and the shingles of
+    those in `exact`."""
     by_ct: dict[int, set[int]] = defaultdict(set)
     for pk in needed:
         by_ct[meta[pk]["content_type_id"]].add(meta[pk]["object_id"])
@@ -599,6 +652,12 @@ def _load_texts(
         if src is None:
             continue
         src_by_ct[ct_id] = src
+        key = f"text_rows:{src.key}:{root.path}"
+        if cache is not None and key in cache:
+            for row in cache[key]:
+                if row["pk"] in object_ids:
+                    rows[(ct_id, row["pk"])] = row
+            continue
         ordered = sorted(object_ids)
         for i in range(0, len(ordered), 900):
             for row in model.objects.filter(

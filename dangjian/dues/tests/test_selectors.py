@@ -103,6 +103,39 @@ def test_it_shows_a_member_only_in_the_months_they_belonged_to_the_branch(world,
     assert all(c.owed for c in next(r for r in grid_c1.rows if r.member == m1).cells)
 
 
+def _grid_facts(grid) -> list:  # noqa: ANN001
+    return [
+        (r.member.pk, r.organization.pk, r.base and r.base.pk, r.streak, r.pattern,
+         [(c.month, c.owed, c.due, c.paid, c.status) for c in r.cells])
+        for r in grid.rows
+    ] + [(t.owed, t.due, t.paid, t.paid_members) for t in grid.totals]
+
+
+def test_the_grids_of_several_years_read_together_are_the_grids_of_each_year(world) -> None:  # noqa: ANN001
+    staff = world.user("street_staff")
+    m1, m2, m3 = world.members["m1"], world.members["m2"], world.members["m3"]
+    for year in (2023, 2024, 2025):
+        dues_base_set(actor=staff, member=m1, year=year, income_type="retired", base="2000")
+    pay(staff, m1, "2023-01", "2023-12", amount="120", on="2023-12-20")  # lump sum, late
+    pay(staff, m1, "2024-11", "2025-02", amount="40", on="2025-02-10")  # across two years
+    pay(staff, m2, "2024-03", amount="5", on="2024-03-10")
+    dues_base_set(actor=staff, member=m2, year=2024, income_type="retired", base="2000")  # 5 < 10 due
+    # m3 leaves the branch for the other community in mid-2024: in c1's grids until then only
+    Membership.objects.filter(member=m3).update(until=dt.date(2024, 6, 30))
+    Membership.objects.create(member=m3, organization=world.b3, since=dt.date(2024, 7, 1))
+    pay(staff, m3, "2024-01", "2024-09", amount="90", on="2024-09-05")
+    spans = [(2023, dt.date(2024, 1, 1)), (2024, dt.date(2025, 1, 1)), (2025, TODAY)]
+    together = selectors.dues_grids(world.c1, spans)
+    assert [g.year for g in together] == [2023, 2024, 2025]
+    for grid, (year, as_of) in zip(together, spans, strict=True):
+        assert _grid_facts(grid) == _grid_facts(selectors.dues_grid(world.c1, year, as_of))
+    by_year = {g.year: {r.member: r for r in g.rows} for g in together}
+    assert by_year[2023][m1].pattern.lump_sum and by_year[2023][m1].pattern.late
+    assert [c.owed for c in by_year[2024][m3].cells[5:8]] == [True, False, False]  # June yes, July on no
+    assert m3 not in by_year[2025]
+    assert by_year[2025][m1].cells[0].paid == D("10.00") and by_year[2024][m1].cells[10].paid == D("10.00")
+
+
 def _branch_with(n: int, actor, parent) -> object:  # noqa: ANN001
     branch = OrganizationFactory(kind="branch", parent=parent)
     for i in range(n):

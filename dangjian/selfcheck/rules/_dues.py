@@ -1,5 +1,5 @@
-"""Shared by the dues rules: the dues app's month grid of the subtree (dangjian.dues.selectors.dues_grid:
-seven set-based queries per year, whatever the number of members), computed once per run and year."""
+"""Shared by the dues rules: the irregular member-years of the subtree over the period (set-based
+queries of the dues app, whatever the number of members), computed once per run."""
 
 from __future__ import annotations
 
@@ -24,14 +24,16 @@ def day_after(ctx: Context, day: dt.date) -> dt.date:
     return min(day + dt.timedelta(days=1), ctx.today)
 
 
-def grids(ctx: Context) -> list[Any]:
-    """One grid per year of the period, each as of the end of the year or the as-of day."""
-    from dangjian.dues.selectors import dues_grid
+def irregularities(ctx: Context) -> list[Any]:
+    """The subtree's member-years of the period paid as a lump sum, late, or below the amount due
+    (dangjian.dues.selectors.dues_irregularities), each year as of its end or the as-of day."""
+    from dangjian.dues.selectors import dues_irregularities
 
     def compute() -> list[Any]:
-        out = []
-        for year in range(ctx.start.year, ctx.as_of.year + 1):
-            out.append(dues_grid(ctx.root, year, day_after(ctx, min(dt.date(year, 12, 31), ctx.as_of))))
-        return out
+        years = [
+            (year, day_after(ctx, min(dt.date(year, 12, 31), ctx.as_of)))
+            for year in range(ctx.start.year, ctx.as_of.year + 1)
+        ]
+        return dues_irregularities(ctx.root, years)
 
-    return ctx.cached("dues_grids", compute)
+    return ctx.cached("dues_irregularities", compute)

@@ -1,9 +1,12 @@
 """Shared by the organizational-life rules: the obligations calendar of the life app
 (dangjian.life.obligations.compute: six set-based queries for the whole subtree and all years),
-computed once per run, and the findings of one frequency rule from it."""
+computed once per run, and the findings of one frequency rule from it; the attendance lists of the
+period's activities, read once per run for the rules that compare them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -26,6 +29,36 @@ def compliance(ctx: Context) -> Any:
 
     years = list(range(ctx.start.year, ctx.end.year + 1))
     return ctx.cached("life_compliance", lambda: compute(ctx.root, years, ctx.today))
+
+
+@dataclass
+class AttendanceLists:
+    """The attendance lists of the subtree's activities dated in the period."""
+
+    activities: dict[int, tuple[int, dt.date, str]]  # activity -> (organization, date, kind)
+    rows: list[tuple[int, int, bool, str, str]]  # (activity, member, attended, absence reason, note)
+
+
+def attendance_lists(ctx: Context) -> AttendanceLists:
+    """Read once per run (two queries: the activities, then their lists without joining them again,
+    so no date is parsed per entry)."""
+    from dangjian.life.models import Activity, Attendance
+
+    def compute() -> AttendanceLists:
+        activities = Activity.objects.filter(ctx.in_scope(), date__gte=ctx.start, date__lte=ctx.end)
+        return AttendanceLists(
+            {
+                pk: (org, day, kind)
+                for pk, org, day, kind in activities.values_list("pk", "organization_id", "date", "kind")
+            },
+            list(
+                Attendance.objects.filter(activity__in=activities.values("pk"))
+                .values_list("activity_id", "member_id", "attended", "absence_reason", "absence_note")
+                .order_by()
+            ),
+        )
+
+    return ctx.cached("life_attendance", compute)
 
 
 def period_label(period: Any) -> str:

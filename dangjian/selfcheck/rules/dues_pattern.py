@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dangjian.core.rules import Severity
 from dangjian.selfcheck.engine import Context, Finding, Link, member_link, rule
 from dangjian.selfcheck.rules._common import DUES_RULES
-from dangjian.selfcheck.rules._dues import dues_installed, grids
+from dangjian.selfcheck.rules._dues import dues_installed, irregularities
 
 
 @rule(
@@ -22,20 +22,19 @@ from dangjian.selfcheck.rules._dues import dues_installed, grids
 def check(ctx: Context) -> Iterator[Finding]:
     if not dues_installed(ctx):
         return
-    for grid in grids(ctx):
-        for row in grid.rows:
-            p = row.pattern
-            if p is None or not (p.lump_sum or (p.late and not p.arrears_months)):
-                continue
-            yield Finding(
-                organization_id=row.organization.pk,
-                rule="",
-                severity=Severity.WARNING,
-                period=f"{grid.year}年",
-                message=f"{row.member.name}{grid.year}年党费{p.label}（{p.detail}）",
-                subjects=(f"members.Member:{row.member.pk}",),
-                links=(
-                    member_link(row.member.pk, row.member.name),
-                    Link("党费记录", "dues:member", (row.member.pk,)),
-                ),
-            )
+    for row in irregularities(ctx):
+        p = row.pattern
+        if p is None or not (p.lump_sum or (p.late and not p.arrears_months)):
+            continue
+        yield Finding(
+            organization_id=row.organization_id,
+            rule="",
+            severity=Severity.WARNING,
+            period=f"{row.year}年",
+            message=f"{row.member_name}{row.year}年党费{p.label}（{p.detail}）",
+            subjects=(f"members.Member:{row.member_id}",),
+            links=(
+                member_link(row.member_id, row.member_name),
+                Link("党费记录", "dues:member", (row.member_id,)),
+            ),
+        )

@@ -4,12 +4,11 @@ rate rules set."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from dangjian.core.rules import Severity
 from dangjian.selfcheck.engine import Context, Finding, Link, member_link, rule
 from dangjian.selfcheck.rules._common import DUES_RULES
-from dangjian.selfcheck.rules._dues import dues_installed, grids
+from dangjian.selfcheck.rules._dues import dues_installed, irregularities
 
 
 @rule(
@@ -23,23 +22,20 @@ from dangjian.selfcheck.rules._dues import dues_installed, grids
 def check(ctx: Context) -> Iterator[Finding]:
     if not dues_installed(ctx):
         return
-    for grid in grids(ctx):
-        for row in grid.rows:
-            short = [c for c in row.cells if c.owed and c.due is not None and Decimal(0) < c.paid < c.due]
-            if not short:
-                continue
-            months = "、".join(
-                f"{c.month.month}月（实交{c.paid:.2f}元，应交{c.due:.2f}元）" for c in short[:4]
-            )
-            yield Finding(
-                organization_id=row.organization.pk,
-                rule="",
-                severity=Severity.ERROR,
-                period=f"{grid.year}年",
-                message=f"{row.member.name}{grid.year}年有{len(short)}个月交纳金额低于标准：{months}{'等' if len(short) > 4 else ''}",
-                subjects=(f"members.Member:{row.member.pk}",),
-                links=(
-                    member_link(row.member.pk, row.member.name),
-                    Link("党费记录", "dues:member", (row.member.pk,)),
-                ),
-            )
+    for row in irregularities(ctx):
+        short = row.short
+        if not short:
+            continue
+        months = "、".join(f"{c.month.month}月（实交{c.paid:.2f}元，应交{c.due:.2f}元）" for c in short[:4])
+        yield Finding(
+            organization_id=row.organization_id,
+            rule="",
+            severity=Severity.ERROR,
+            period=f"{row.year}年",
+            message=f"{row.member_name}{row.year}年有{len(short)}个月交纳金额低于标准：{months}{'等' if len(short) > 4 else ''}",
+            subjects=(f"members.Member:{row.member_id}",),
+            links=(
+                member_link(row.member_id, row.member_name),
+                Link("党费记录", "dues:member", (row.member_id,)),
+            ),
+        )

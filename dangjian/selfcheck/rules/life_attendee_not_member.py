@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from django.db.models import Q
 
 from dangjian.core.rules import Severity
-from dangjian.members.models import Membership
+from dangjian.members.models import Member, Membership
 from dangjian.selfcheck.engine import Context, Finding, Link, rule
 from dangjian.selfcheck.rules._common import BRANCH_RULES
-from dangjian.selfcheck.rules._life import life_installed
+from dangjian.selfcheck.rules._life import attendance_lists, life_installed
 
 
 @rule(
@@ -21,13 +21,11 @@ from dangjian.selfcheck.rules._life import life_installed
     basis=f"{BRANCH_RULES}第十九条（如实记录应到、实到人数）",
     severity=Severity.ERROR,
     category="life",
-    reads=("life.Attendance", "life.Activity", "members.Membership"),
+    reads=("life.Attendance", "life.Activity", "members.Membership", "members.Member"),
 )
 def check(ctx: Context) -> Iterator[Finding]:
     if not life_installed(ctx):
         return
-    from dangjian.life.models import Attendance
-
     periods: dict[int, list[tuple[str, object, object]]] = defaultdict(list)
     for member_id, path, since, until in (
         Membership.objects.filter(ctx.in_scope(), since__lte=ctx.end)
@@ -35,29 +33,25 @@ def check(ctx: Context) -> Iterator[Finding]:
         .values_list("member_id", "organization__path", "since", "until")
     ):
         periods[member_id].append((path, since, until))
-    bad: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    bad: dict[int, list[int]] = defaultdict(list)
     meta: dict[int, tuple[int, object]] = {}
-    rows = Attendance.objects.filter(
-        ctx.in_scope("activity__organization__path"),
-        activity__date__gte=ctx.start,
-        activity__date__lte=ctx.end,
-    ).values_list(
-        "activity_id",
-        "member_id",
-        "member__name",
-        "activity__organization_id",
-        "activity__organization__path",
-        "activity__organization__kind",
-        "activity__date",
-    )
-    for activity_id, member_id, name, org_id, path, kind, day in rows:
+    homes: dict[int, str] = {}  # organization -> the path a member must belong under
+    lists_of = attendance_lists(ctx)
+    for activity_id, member_id, *_ in lists_of.rows:
+        org_id, day, _ = lists_of.activities[activity_id]
         meta[activity_id] = (org_id, day)
-        home = path.rsplit("/", 2)[0] + "/" if kind == "group" else path
+        home = homes.get(org_id)
+        if home is None:
+            org = ctx.orgs[org_id]
+            home = homes[org_id] = org.path.rsplit("/", 2)[0] + "/" if org.kind == "group" else org.path
         if not any(
             p.startswith(home) and since <= day and (until is None or until >= day)
             for p, since, until in periods.get(member_id, [])
         ):
-            bad[activity_id].append((member_id, name))
+            bad[activity_id].append(member_id)
+    names = dict(
+        Member.objects.filter(pk__in={m for people in bad.values() for m in people}).values_list("pk", "name")
+    )
     for activity_id, people in bad.items():
         org_id, day = meta[activity_id]
         title = f"{day:%Y年%m月%d日}活动"
@@ -67,7 +61,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             severity=Severity.ERROR,
             period=f"{day.year}年",
             message=f"{title}的出席名单中有{len(people)}人当日不是本组织党员："
-            + "、".join(n for _, n in people[:8]),
+            + "、".join(names.get(m, "") for m in people[:8]),
             subjects=(f"life.Activity:{activity_id}",),
             links=(Link(title, "life:activity", (activity_id,)),),
         )

@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from dangjian.core.rules import Severity
+from dangjian.members.models import Member
 from dangjian.selfcheck.engine import Context, Finding, Link, rule
 from dangjian.selfcheck.rules._common import BRANCH_RULES
-from dangjian.selfcheck.rules._life import life_installed
+from dangjian.selfcheck.rules._life import attendance_lists, life_installed
 
 
 @rule(
@@ -23,7 +24,7 @@ from dangjian.selfcheck.rules._life import life_installed
     basis=f"{BRANCH_RULES}第十九条（如实记录出席情况）",
     severity=Severity.ERROR,
     category="life",
-    reads=("life.Attendance", "life.Activity"),
+    reads=("life.Attendance", "life.Activity", "members.Member"),
     # Two occasional absences at least: in a group of eight where one elderly member is often ill, the
     # same single absence recurs by chance; the same two or more absences with the same reasons do not.
     defaults={"min_expected": 8, "min_absent": 2, "standing_reasons": ["mobility", "abroad"]},
@@ -31,35 +32,24 @@ from dangjian.selfcheck.rules._life import life_installed
 def check(ctx: Context) -> Iterator[Finding]:
     if not life_installed(ctx):
         return
-    from dangjian.life.models import ActivityKind, Attendance
+    from dangjian.life.models import ActivityKind
 
     lists: dict[int, list[tuple[int, bool, str]]] = defaultdict(list)
-    meta: dict[int, tuple[int, object, str]] = {}
-    rows = (
-        Attendance.objects.filter(
-            ctx.in_scope("activity__organization__path"),
-            activity__date__gte=ctx.start,
-            activity__date__lte=ctx.end,
-        )
-        .values_list(
-            "activity_id",
-            "member_id",
-            "attended",
-            "absence_reason",
-            "absence_note",
-            "activity__organization_id",
-            "activity__date",
-            "activity__kind",
-            "member__floating_direction",
-        )
-        .order_by()
-    )
     standing = set(ctx.t("standing_reasons"))
-    for activity_id, member_id, attended, reason, note, org_id, date, kind, floating in rows:
-        if not attended and (reason in standing or (reason == "away" and floating == "outbound")):
+    lists_of = attendance_lists(ctx)
+    meta = lists_of.activities  # activity -> (organization, date, kind)
+    away = set(  # attendees who are floating members working away: "away" is a standing absence for them
+        Member.objects.filter(
+            ctx.in_scope("attendances__activity__organization__path"),
+            floating_direction="outbound",
+            attendances__activity__date__gte=ctx.start,
+            attendances__activity__date__lte=ctx.end,
+        ).values_list("pk", flat=True)
+    )
+    for activity_id, member_id, attended, reason, note in lists_of.rows:
+        if not attended and (reason in standing or (reason == "away" and member_id in away)):
             reason, note = "standing", ""
         lists[activity_id].append((member_id, attended, f"{reason}:{note}"))
-        meta[activity_id] = (org_id, date, kind)
     groups: dict[tuple[int, tuple[tuple[int, bool, str], ...]], list[int]] = defaultdict(list)
     for activity_id, items in lists.items():
         occasional = [i for i in items if i[2] != "standing:"]

@@ -25,8 +25,8 @@ from dangjian.selfcheck.rules._common import BRANCH_RULES
 )
 def check(ctx: Context) -> Iterator[Finding]:
     cfg = {**textindex.DEFAULTS, **ctx.thresholds}
-    synced = textindex.sync_index(ctx.root, ctx.orgs, ctx.notes, cfg)
-    found = textindex.detect(ctx.root, ctx.start, ctx.end, ctx.orgs, cfg)
+    synced = textindex.sync_index(ctx.root, ctx.orgs, ctx.notes, cfg, cache=ctx.cache)
+    found = textindex.detect(ctx.root, ctx.start, ctx.end, ctx.orgs, cfg, cache=ctx.cache)
     ctx.cache["text_stats"] = {**found.stats, "scanned": synced.scanned, "indexed": synced.indexed}
     by_text: dict[int, list[textindex.SimilarPair]] = defaultdict(list)
     for p in found.pairs:

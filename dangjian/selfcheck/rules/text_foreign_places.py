@@ -45,13 +45,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not ok:
             ctx.note(why)
             continue
-        model = src.model_class()
-        rows = (
-            model.objects.filter(ctx.in_scope(src.org_path)).exclude(**{src.field: ""}).values(*src.values())
-        )
-        for row in rows:
-            if not ctx.start <= src.date(row) <= ctx.end:
-                continue
+        rows = [
+            r for r in textindex.source_rows(ctx.root, src, ctx.cache) if ctx.start <= src.date(r) <= ctx.end
+        ]
+        for row, names_a_place in zip(rows, gazetteer.naming([r[src.field] for r in rows]), strict=True):
             org_id = row["organization_id"]
             locality_text = ctx.locality_of(org_id)
             if not locality_text:
@@ -62,6 +59,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             locality = localities[locality_text]
             if locality is None:
                 unknown.add(locality_text)
+                continue
+            if not names_a_place:
                 continue
             found = places.foreign_mentions(
                 row[src.field],

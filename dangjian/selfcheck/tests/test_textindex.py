@@ -203,3 +203,23 @@ def test_it_leaves_out_stock_phrases_shared_by_very_many_texts(world, settings):
     assert set(small) <= set(large)
     assert len(large) > len(small)  # the stock sentence's buckets pair texts only when they are allowed
     assert findings("TEXT-001", world.street) == []
+
+
+def test_candidates_share_two_bands_so_a_stock_sentence_alone_pairs_nothing(world):  # noqa: ANN001
+    """Texts sharing only a stock sentence share one band here and there; a copy shares many. With
+    two bands required the stock pairs drop out of the candidates and the copy stays."""
+    stock = "对提出的意见建议，支部将在下次支委会上研究，并及时向党员群众反馈办理结果。"
+    rng = random.Random(13)
+    for m in range(1, 13):
+        activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, m, 3), corpus.text(rng, words=30) + stock)
+    original = corpus.text(rng)
+    first = activity(world.b2, ActivityKind.LECTURE, dt.date(2024, 3, 9), original)
+    copy = activity(world.b3, ActivityKind.LECTURE, dt.date(2024, 9, 9), corpus.replace_chars(rng, original, 8))
+    textindex.sync_index(world.street, orgs_of(world.street), [])
+    sig = {a.pk: TextSignature.objects.get(object_id=a.pk, kind=TextKind.LECTURE).pk for a in (first, copy)}
+    period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    one = {frozenset(p) for p in textindex.candidate_pairs(world.street, *period, min_bands=1)}
+    two = {frozenset(p) for p in textindex.candidate_pairs(world.street, *period, min_bands=2)}
+    assert frozenset(sig.values()) in two
+    assert two < one  # some stock pairs shared a single band
+    assert [f.subjects for f in findings("TEXT-001", world.street)] == [(f"life.Activity:{copy.pk}",)]
