@@ -6,4 +6,6 @@ class SelfcheckConfig(AppConfig):
     verbose_name = "自查体检"
 
     def ready(self) -> None:
-        from dangjian.selfcheck import registrations  # noqa: F401
+        from dangjian.selfcheck import registrations, textindex  # noqa: F401
+
+        textindex.connect_saves()

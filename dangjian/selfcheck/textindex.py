@@ -1,8 +1,10 @@
 """The copied-text index: MinHash signatures of the texts of Party work (minutes, lecture texts, talk
 summaries, duty reports), stored once per text, and their LSH band hashes in an indexed table.
 
-- `index_text(obj=..., text=..., kind=..., organization=..., date=...)`: called by the apps when they
-  save a text (cheap: a few milliseconds); re-indexes only if the text changed (content hash).
+- `index_text(obj=..., text=..., kind=..., organization=..., date=...)`: one text (a few
+  milliseconds); re-indexes only if the text changed (content hash). `connect_saves()` (at start-up)
+  calls it through `index_saved` when a record of a source is saved or deleted and its transaction
+  commits, so texts recorded through the pages are indexed as they are saved.
 - `sync_index(root, ...)`: the bulk indexer. Reads the texts of every known source in a subtree (one
   query per source), and (re)computes signatures only of texts that are new or changed, removing
   those of texts that are gone. Sources whose app or field is missing are skipped, with a note.
@@ -17,6 +19,7 @@ summaries, duty reports), stored once per text, and their LSH band hashes in an 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +37,8 @@ from django.db.models import Q
 from dangjian.lib import textsim
 from dangjian.orgs.fields import path_prefix_sql
 from dangjian.selfcheck.models import TextBand, TextKind, TextSignature
+
+log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
     "threshold": 0.7,  # Jaccard similarity of the shingle sets at or above which two texts are copies
@@ -327,6 +332,51 @@ def index_text(
     }
     _store([entry], [], params)
     return TextSignature.objects.get(content_type=ct, object_id=obj.pk, kind=kind)
+
+
+def index_saved(model: Any, pk: int) -> TextSignature | None:
+    """Index the text of one saved record of a source (after its transaction commits): its current
+    row, its kind and date as the bulk indexer would see them; a record whose kind changed loses its
+    old signature, an emptied or deleted one all of them. Never raises: the record is saved, and the
+    next run's sync_index indexes whatever is missing."""
+    src = source_for_model(model)
+    if src is None:
+        return None
+    try:
+        ct = ContentType.objects.get_for_model(model)
+        row = model.objects.filter(pk=pk).values(*src.values()).first()
+        mine = TextSignature.objects.filter(content_type=ct, object_id=pk)
+        if row is None or not row[src.field]:
+            _delete_signatures(mine)
+            return None
+        kind = src.kind(row)
+        _delete_signatures(mine.exclude(kind=kind))
+        organization = apps.get_model("orgs", "Organization").objects.get(pk=row["organization_id"])
+        obj = model(pk=pk)
+        return index_text(
+            obj=obj, text=row[src.field], kind=kind, organization=organization, date=src.date(row)
+        )
+    except Exception:  # the save itself has succeeded; a failed index entry is rebuilt by the next run
+        log.exception("indexing %s %s for the copied-text check failed", model._meta.label, pk)
+        return None
+
+
+def connect_saves() -> None:
+    """Index each source's texts as they are saved or deleted (bulk writes, as the demo and the
+    importers make, are indexed by the next run's sync_index instead)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for src in SOURCES:
+        if not apps.is_installed(src.app):
+            continue
+        model = src.model_class()
+
+        def saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+            pk = instance.pk  # a deleted instance has none by the time its transaction commits
+            transaction.on_commit(lambda: index_saved(sender, pk), using=kwargs.get("using"))
+
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"textindex-save-{src.key}")
+        post_delete.connect(saved, sender=model, weak=False, dispatch_uid=f"textindex-delete-{src.key}")
 
 
 @dataclass

@@ -41,6 +41,33 @@ def test_it_indexes_a_text_once_and_again_only_when_it_changes(world):  # noqa: 
     assert TextSignature.objects.count() == 0 and TextBand.objects.count() == 0
 
 
+def test_a_text_saved_is_indexed_when_its_transaction_commits(world, django_capture_on_commit_callbacks):  # noqa: ANN001
+    """Recorded through the pages, a text is indexed as it is saved, so the next run finds the index
+    current; a lecture turned into a meeting is re-indexed under its new kind; a deleted record and
+    an emptied text leave the index."""
+    text = corpus.text(random.Random(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        a = activity(world.b1, ActivityKind.LECTURE, dt.date(2024, 3, 1), text)
+    sig = TextSignature.objects.get(object_id=a.pk)
+    assert (sig.kind, sig.organization_id, sig.date) == (TextKind.LECTURE, world.b1.pk, a.date)
+    assert textindex.sync_index(world.street, orgs_of(world.street), []).indexed == 0  # nothing left to do
+    with django_capture_on_commit_callbacks(execute=True):
+        a.kind = ActivityKind.GENERAL_MEETING
+        a.save()
+    assert list(TextSignature.objects.filter(object_id=a.pk).values_list("kind", flat=True)) == [TextKind.MINUTES]
+    with django_capture_on_commit_callbacks(execute=True):
+        a.minutes = ""
+        a.save()
+    assert not TextSignature.objects.filter(object_id=a.pk).exists()
+    b = activity(world.b2, ActivityKind.LECTURE, dt.date(2024, 4, 1), text)  # no commit: not indexed yet
+    assert not TextSignature.objects.filter(object_id=b.pk).exists()
+    textindex.sync_index(world.street, orgs_of(world.street), [])
+    assert TextSignature.objects.filter(object_id=b.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        b.delete()
+    assert TextSignature.objects.count() == 0 and TextBand.objects.count() == 0
+
+
 def test_it_syncs_only_new_changed_and_removed_texts(world):  # noqa: ANN001
     rng = random.Random(2)
     acts = [
