@@ -237,19 +237,28 @@ def dues_grid(org: Organization, year: int, as_of: dt.date) -> Grid:
     return dues_grids(org, [(year, as_of)])[0]
 
 
+def _span_memberships(
+    org: Organization, years: Sequence[tuple[int, dt.date]]
+) -> tuple[dt.date, dt.date, QuerySet[Membership]]:
+    """The first and last month of the years, and the subtree's memberships overlapping them (from the
+    end of the first month), oldest first."""
+    span = [m for year in sorted({y for y, _ in years}) for m in year_months(year)]
+    first, last = span[0], span[-1]
+    memberships = (
+        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last))
+        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first)))
+        .order_by("since")
+    )
+    return first, last, memberships
+
+
 def dues_grids(org: Organization, years: Sequence[tuple[int, dt.date]]) -> list[Grid]:
     """The grids of several (year, as-of day) of one subtree, as dues_grid gives each, read in one pass:
     the same six queries for all the years, and one per year for the streaks."""
     if not years:
         return []
-    span = [m for year in sorted({y for y, _ in years}) for m in year_months(year)]
-    first_all, last_all = span[0], span[-1]
-    memberships = list(
-        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last_all))
-        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first_all)))
-        .select_related("member", "organization")
-        .order_by("since")
-    )
+    first_all, last_all, in_span = _span_memberships(org, years)
+    memberships = list(in_span.select_related("member", "organization"))
     members: dict[int, Member] = {ms.member_id: ms.member for ms in memberships}
     ids = list(members)
     all_periods = periods_for(ids)
@@ -337,13 +346,9 @@ def dues_irregularities(org: Organization, years: Sequence[tuple[int, dt.date]])
     membership periods of the few member-years that need the whole classification."""
     if not years:
         return []
-    span = [m for year in sorted({y for y, _ in years}) for m in year_months(year)]
-    first_all, last_all = span[0], span[-1]
+    first_all, last_all, in_span = _span_memberships(org, years)
     memberships = list(
-        Membership.objects.filter(organization__path__startswith=org.path, since__lte=month_end(last_all))
-        .filter(Q(until__isnull=True) | Q(until__gte=month_end(first_all)))
-        .order_by("since")
-        .values_list("member_id", "organization_id", "organization__path", "since", "until", "member__name")
+        in_span.values_list("member_id", "organization_id", "organization__path", "since", "until", "member__name")
     )
     names = {m: name for m, *_, name in memberships}
     ids = list(names)

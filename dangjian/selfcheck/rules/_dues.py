@@ -8,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 
-from dangjian.selfcheck.engine import Context
+from dangjian.selfcheck.engine import Context, Finding, Link, member_link
 
 
 def dues_installed(ctx: Context) -> bool:
@@ -37,3 +37,20 @@ def irregularities(ctx: Context) -> list[Any]:
         return dues_irregularities(ctx.root, years)
 
     return ctx.cached("dues_irregularities", compute)
+
+
+def member_year_finding(row: Any, severity: str, message: str) -> Finding:
+    """A finding on one member's dues of one year (dues_irregularities' row), linking the member and
+    their dues record."""
+    return Finding(
+        organization_id=row.organization_id,
+        rule="",
+        severity=severity,
+        period=f"{row.year}年",
+        message=message,
+        subjects=(f"members.Member:{row.member_id}",),
+        links=(
+            member_link(row.member_id, row.member_name),
+            Link("党费记录", "dues:member", (row.member_id,)),
+        ),
+    )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dangjian.core.rules import Severity
-from dangjian.selfcheck.engine import Context, Finding, Link, member_link, rule
+from dangjian.selfcheck.engine import Context, Finding, rule
 from dangjian.selfcheck.rules._common import DUES_RULES
-from dangjian.selfcheck.rules._dues import dues_installed, irregularities
+from dangjian.selfcheck.rules._dues import dues_installed, irregularities, member_year_finding
 
 
 @rule(
@@ -26,15 +26,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         p = row.pattern
         if p is None or not (p.lump_sum or (p.late and not p.arrears_months)):
             continue
-        yield Finding(
-            organization_id=row.organization_id,
-            rule="",
-            severity=Severity.WARNING,
-            period=f"{row.year}年",
-            message=f"{row.member_name}{row.year}年党费{p.label}（{p.detail}）",
-            subjects=(f"members.Member:{row.member_id}",),
-            links=(
-                member_link(row.member_id, row.member_name),
-                Link("党费记录", "dues:member", (row.member_id,)),
-            ),
+        yield member_year_finding(
+            row, Severity.WARNING, f"{row.member_name}{row.year}年党费{p.label}（{p.detail}）"
         )

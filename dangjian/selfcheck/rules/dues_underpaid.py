@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dangjian.core.rules import Severity
-from dangjian.selfcheck.engine import Context, Finding, Link, member_link, rule
+from dangjian.selfcheck.engine import Context, Finding, rule
 from dangjian.selfcheck.rules._common import DUES_RULES
-from dangjian.selfcheck.rules._dues import dues_installed, irregularities
+from dangjian.selfcheck.rules._dues import dues_installed, irregularities, member_year_finding
 
 
 @rule(
@@ -27,15 +27,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not short:
             continue
         months = "、".join(f"{c.month.month}月（实交{c.paid:.2f}元，应交{c.due:.2f}元）" for c in short[:4])
-        yield Finding(
-            organization_id=row.organization_id,
-            rule="",
-            severity=Severity.ERROR,
-            period=f"{row.year}年",
-            message=f"{row.member_name}{row.year}年有{len(short)}个月交纳金额低于标准：{months}{'等' if len(short) > 4 else ''}",
-            subjects=(f"members.Member:{row.member_id}",),
-            links=(
-                member_link(row.member_id, row.member_name),
-                Link("党费记录", "dues:member", (row.member_id,)),
-            ),
+        yield member_year_finding(
+            row,
+            Severity.ERROR,
+            f"{row.member_name}{row.year}年有{len(short)}个月交纳金额低于标准：{months}{'等' if len(short) > 4 else ''}",
         )
