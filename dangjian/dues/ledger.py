@@ -419,9 +419,13 @@ def _in_year(year: int, entries: Sequence[Entry]) -> list[tuple[int, int, int]]:
 def entry_flags(year: int, entries: Sequence[Entry], lump_sum_months: int) -> tuple[bool, bool, bool]:
     """(lump sum, late, advance) of a member's entries touching `year`, as classify_year sets them:
     one entry covers `lump_sum_months` or more; a month paid after its quarter ended; before it began."""
+    return _flags(year, _in_year(year, entries), lump_sum_months)
+
+
+def _flags(year: int, in_year: list[tuple[int, int, int]], lump_sum_months: int) -> tuple[bool, bool, bool]:
     first, last = year * 12, year * 12 + 11
     lump = late = advance = False
-    for low, high, paid in _in_year(year, entries):
+    for low, high, paid in in_year:
         lump = lump or high - low + 1 >= lump_sum_months
         low, high = max(first, low), min(last, high)
         late = late or paid > _quarter_last(low)  # the earliest month is the first to be late
@@ -451,7 +455,8 @@ def classify_year(
       QUARTERLY entries cover up to a quarter, paid within that quarter.
     Returns None when the member owes nothing that year and paid nothing for it.
     """
-    in_year, (lump, late, advance) = _in_year(year, entries), entry_flags(year, entries, lump_sum_months)
+    in_year = _in_year(year, entries)
+    lump, late, advance = _flags(year, in_year, lump_sum_months)
     now = month_index(current)
     arrears = tuple(m for m in owed if _quarter_last(month_index(m)) < now and m not in paid_months)
     if not in_year and not arrears:

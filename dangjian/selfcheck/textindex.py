@@ -702,9 +702,8 @@ def _load_texts(
         if src is None:
             continue
         src_by_ct[ct_id] = src
-        key = f"text_rows:{src.key}:{root.path}"
-        if cache is not None and key in cache:
-            for row in cache[key]:
+        if cache is not None:  # the run's texts, as sync_index read them
+            for row in source_rows(root, src, cache):
                 if row["pk"] in object_ids:
                     rows[(ct_id, row["pk"])] = row
             continue

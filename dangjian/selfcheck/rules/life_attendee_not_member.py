@@ -34,12 +34,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     ):
         periods[member_id].append((path, since, until))
     bad: dict[int, list[int]] = defaultdict(list)
-    meta: dict[int, tuple[int, object]] = {}
     homes: dict[int, str] = {}  # organization -> the path a member must belong under
     lists_of = attendance_lists(ctx)
     for activity_id, member_id, *_ in lists_of.rows:
         org_id, day, _ = lists_of.activities[activity_id]
-        meta[activity_id] = (org_id, day)
         home = homes.get(org_id)
         if home is None:
             org = ctx.orgs[org_id]
@@ -53,7 +51,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         Member.objects.filter(pk__in={m for people in bad.values() for m in people}).values_list("pk", "name")
     )
     for activity_id, people in bad.items():
-        org_id, day = meta[activity_id]
+        org_id, day, _ = lists_of.activities[activity_id]
         title = f"{day:%Y年%m月%d日}活动"
         yield Finding(
             organization_id=org_id,
