@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
+from dangjian.core.planner import refresh_statistics
 from dangjian.dues import config, selectors
 from dangjian.dues.ledger import (
     Period,
@@ -281,6 +282,7 @@ class _Builder:
         self.plant_corrections()
         self.save()
         self.remit()
+        refresh_statistics()  # the notes read the ledger just bulk-inserted
         self.notes()
 
     def plant_corrections(self) -> None:

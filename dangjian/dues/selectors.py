@@ -14,7 +14,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from dangjian.dues import config
@@ -115,32 +129,59 @@ class StreakInput:
 
 def streak_inputs(member_ids: Iterable[int] | QuerySet, until: dt.date) -> dict[int, StreakInput]:
     """Per member: the last month up to `until` with something paid (net > 0) and the first month the
-    ledger knows anything for them (first base year or first paid month). One query."""
-    last_paid = (
-        DuesPaymentMonth.objects.filter(member_id=OuterRef("pk"), month__lte=until)
-        .values("month")
-        .annotate(net=Sum("amount"))
-        .filter(net__gt=HALF_FEN)
-        .order_by("-month")
-        .values("month")[:1]
-    )
-    first_month = (
-        DuesPaymentMonth.objects.filter(member_id=OuterRef("pk")).order_by("month").values("month")[:1]
-    )
-    first_year = DuesBase.objects.filter(member_id=OuterRef("pk")).order_by("year").values("year")[:1]
-    ids = member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
-    rows = (
-        Member.objects.filter(pk__in=ids)
-        .annotate(
-            last_paid=Subquery(last_paid), first_month=Subquery(first_month), first_year=Subquery(first_year)
-        )
-        .values_list("pk", "last_paid", "first_month", "first_year")
+    ledger knows anything for them (first base year or first paid month). Grouped queries, each one
+    pass over the members' rows (two for a list of ids, three for a queryset): no subquery per member,
+    whose plan on PostgreSQL depends on the statistics sampled (at district size a scan of the payment
+    months per member)."""
+    if isinstance(member_ids, QuerySet):
+        ids: list[int] | QuerySet = member_ids
+        members = list(Member.objects.filter(pk__in=member_ids).order_by().values_list("pk", flat=True))
+    else:
+        ids = members = list(member_ids)
+    paid = _paid_month_span(ids, until)
+    first_year = dict(
+        DuesBase.objects.filter(member_id__in=ids)
+        .values("member_id")
+        .annotate(first=Min("year"))
+        .order_by()
+        .values_list("member_id", "first")
     )
     out = {}
-    for pk, last, first_m, first_y in rows:
-        starts = [d for d in (first_m, dt.date(first_y, 1, 1) if first_y else None) if d is not None]
+    for pk in members:
+        last, first_month = paid.get(pk, (None, None))
+        first_y = first_year.get(pk)
+        starts = [d for d in (first_month, dt.date(first_y, 1, 1) if first_y else None) if d]
         out[pk] = StreakInput(last, min(starts) if starts else None)
     return out
+
+
+def _paid_month_span(
+    member_ids: list[int] | QuerySet, until: dt.date
+) -> dict[int, tuple[dt.date | None, dt.date]]:
+    """Per member with ledger months: the latest month up to `until` whose net is above zero (None if
+    none) and the first month of all. The months grouped by member and month (the ORM's statement,
+    comparisons and all), then their maximum and minimum per member: one statement."""
+    months = (
+        DuesPaymentMonth.objects.filter(member_id__in=member_ids)
+        .values("member_id", "month")
+        .annotate(net=Sum("amount"))
+        .annotate(
+            paid=Case(When(net__gt=HALF_FEN, month__lte=until, then=F("month")), output_field=DateField())
+        )
+        .order_by()
+    )
+    inner, params = months.query.sql_with_params()
+    # The inner statement is the ORM's own, with its parameters; nothing here comes from input.
+    sql = f"SELECT m.member_id, MAX(m.paid), MIN(m.month) FROM ({inner}) m GROUP BY m.member_id"  # noqa: S608
+    with connections[months.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {pk: (_as_date(last) if last else None, _as_date(first)) for pk, last, first in rows}
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date column read by a raw cursor: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def last_complete_month(as_of: dt.date) -> dt.date:
@@ -348,7 +389,9 @@ def dues_irregularities(org: Organization, years: Sequence[tuple[int, dt.date]])
         return []
     first_all, last_all, in_span = _span_memberships(org, years)
     memberships = list(
-        in_span.values_list("member_id", "organization_id", "organization__path", "since", "until", "member__name")
+        in_span.values_list(
+            "member_id", "organization_id", "organization__path", "since", "until", "member__name"
+        )
     )
     names = {m: name for m, *_, name in memberships}
     ids = list(names)
@@ -363,7 +406,11 @@ def dues_irregularities(org: Organization, years: Sequence[tuple[int, dt.date]])
     # "more than half a fen less"), checked again in Decimal below.
     short: dict[tuple[int, int], list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
     for year in sorted({y for y, _ in years}):
-        due = DuesBase.objects.filter(member_id=OuterRef("member_id"), year=year).order_by().values("monthly_amount")
+        due = (
+            DuesBase.objects.filter(member_id=OuterRef("member_id"), year=year)
+            .order_by()
+            .values("monthly_amount")
+        )
         rows = (
             DuesPaymentMonth.objects.filter(
                 member_id__in=ids, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)

@@ -240,29 +240,42 @@ def _prepare(text: str, row: dict[str, Any], src: TextSource | None) -> str:
 
 
 def _delete_signatures(qs: Any) -> None:
-    """Delete signatures and their bands with two set-based DELETEs (no per-row cascade)."""
-    TextBand.objects.filter(signature__in=qs.values("pk")).delete()
-    qs._raw_delete(qs.db)
+    _delete_signature_ids(list(qs.values_list("pk", flat=True)))
 
 
-def _store(entries: list[dict[str, Any]], stale_ids: list[int], params: textsim.Params) -> None:
+def _delete_signature_ids(ids: list[int]) -> None:
+    """Delete signatures and their bands by id, 500 at a time: two plain DELETEs each (no per-row
+    cascade, and no subquery whose plan depends on the tables' statistics: on PostgreSQL, with those
+    of the empty tables, deleting by a subquery of (content type, object) ran for minutes while the
+    demo was indexed)."""
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        TextBand.objects.filter(signature_id__in=chunk)._raw_delete(TextBand.objects.db)
+        TextSignature.objects.filter(pk__in=chunk)._raw_delete(TextSignature.objects.db)
+
+
+def _store(entries: list[dict[str, Any]], replaced_ids: list[int], params: textsim.Params) -> None:
     """Write the signatures and bands of prepared entries (each with ct, object_id, kind, org, date,
-    hash, norm, shingles), replacing any earlier signature of the same text; drop `stale_ids`."""
-    if not entries and not stale_ids:
+    hash, norm, shingles), replacing any earlier signature of the same texts; drop `replaced_ids`
+    too (texts gone or now too short)."""
+    if not entries and not replaced_ids:
         return
     sigs = textsim.minhash_many([e["shingles"] for e in entries], params) if entries else None
     bands = textsim.band_hashes(sigs, params) if sigs is not None else None
     with transaction.atomic():
-        for i in range(0, len(stale_ids), 500):
-            _delete_signatures(TextSignature.objects.filter(pk__in=stale_ids[i : i + 500]))
+        # Any earlier signature of these texts, wherever it was filed (a record moved to another tree).
+        replaced = set(replaced_ids)
         by_ct: dict[int, list[int]] = defaultdict(list)
         for e in entries:
             by_ct[e["ct"]].append(e["object_id"])
         for ct_id, object_ids in by_ct.items():
             for i in range(0, len(object_ids), 500):
-                _delete_signatures(
-                    TextSignature.objects.filter(content_type_id=ct_id, object_id__in=object_ids[i : i + 500])
+                replaced.update(
+                    TextSignature.objects.filter(
+                        content_type_id=ct_id, object_id__in=object_ids[i : i + 500]
+                    ).values_list("pk", flat=True)
                 )
+        _delete_signature_ids(sorted(replaced))
         if not entries:
             return
         rows = [
@@ -464,6 +477,24 @@ def sync_index(
         result.indexed += len(entries)
         result.removed += len(stale)
     return result
+
+
+def sync_all(notes: list[str] | None = None) -> SyncResult:
+    """Index the texts of every tree (each top-level organization's subtree): what saving through the
+    pages does text by text, in bulk, after a bulk load (the demo) or to rebuild the index."""
+    from dangjian.orgs.models import Organization
+
+    notes = [] if notes is None else notes
+    everything = list(Organization.objects.order_by("path"))
+    total = SyncResult()
+    for root in (o for o in everything if o.parent_id is None):
+        orgs = {o.pk: o for o in everything if o.path.startswith(root.path)}
+        done = sync_index(root, orgs, notes)
+        total.scanned += done.scanned
+        total.indexed += done.indexed
+        total.removed += done.removed
+        total.unchanged += done.unchanged
+    return total
 
 
 # ---------------------------------------------------------------------------------- candidates

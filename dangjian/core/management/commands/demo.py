@@ -135,6 +135,10 @@ def build_demo(ctx: DemoContext) -> list[User]:
         if builder.order > FOUNDATION_ORDER and not users:
             users = create_accounts(ctx)
         builder.build(ctx)
+        # Each builder bulk-inserts, and the next ones (and this one's notes) read what it wrote: with
+        # the statistics of the empty tables PostgreSQL planned the dues builder's arrears query as a
+        # nested loop per member and ran it for over ten minutes on the district.
+        refresh_statistics()
     if not users:
         users = create_accounts(ctx)
     audit_record(
@@ -146,9 +150,6 @@ def build_demo(ctx: DemoContext) -> list[User]:
         object_repr="演示数据",
         data={"scale": ctx.scale, "seed": ctx.seed, "today": ctx.today, "members": len(ctx.members)},
     )
-    # Bulk inserts: the planner's statistics of before are wrong (on PostgreSQL a district's dues
-    # streaks query ran for over ten minutes with the statistics of the empty tables).
-    refresh_statistics()
     return users
 
 
