@@ -7,8 +7,9 @@ import pytest
 from dangjian.accounts.testing import login_verified
 from dangjian.test import World, build_world
 
-# Playwright fixtures (page, phone_page, login) for browser tests anywhere in the tree.
-pytest_plugins = ["tests.browser.fixtures"]
+# Playwright fixtures (page, phone_page, login) for browser tests anywhere in the tree; the job
+# fixtures (job_workers: two Celery workers in ./dev test's Celery pass) likewise.
+pytest_plugins = ["tests.browser.fixtures", "dangjian.jobs.testing"]
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""pytest fixtures for tests of background jobs: dangjian/jobs/tests/conftest.py imports them; to use
-them elsewhere in the tree, the root conftest.py lists "dangjian.jobs.testing" in pytest_plugins.
+"""pytest fixtures for tests of background jobs, anywhere in the tree (the root conftest.py lists
+"dangjian.jobs.testing" in pytest_plugins).
 
 `job_workers`: with DANGJIAN_JOBS=celery (./dev test's Celery run starts redis-server and sets
 CELERY_BROKER_URL), two real Celery worker processes on the test database, started once per session;
@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -89,3 +90,14 @@ def celery_workers(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         for log in logs:
             log.close()
             Path(log.name).unlink(missing_ok=True)
+
+
+def wait(job: Any, seconds: float = 60) -> Any:
+    """The job, reloaded once it has finished (an AssertionError after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job still {job.status} after {seconds}s: {job.message}")

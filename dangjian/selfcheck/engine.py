@@ -159,16 +159,16 @@ def load_rules() -> dict[str, Rule]:
     return REGISTRY
 
 
-def _config() -> dict[str, Any]:
+def config() -> dict[str, Any]:
     return dict(getattr(settings, "DOMAIN_RULES", {}).get("selfcheck", {}) or {})
 
 
 def disabled_codes() -> set[str]:
-    return set(_config().get("disabled", []) or [])
+    return set(config().get("disabled", []) or [])
 
 
 def thresholds_for(r: Rule) -> dict[str, Any]:
-    local = (_config().get("thresholds", {}) or {}).get(r.code, {}) or {}
+    local = (config().get("thresholds", {}) or {}).get(r.code, {}) or {}
     return {**r.defaults, **local}
 
 

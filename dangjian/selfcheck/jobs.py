@@ -1,18 +1,23 @@
-"""The tiny job runner of the embedded default: a run executes in a worker thread of the web process,
-saving its progress on the Run row. Tests and the command run synchronously. `start_run` is the one
-function to swap when runs move to a task queue (Celery is a later issue)."""
+"""Self-check runs started from the page are jobs of the project's runner (dangjian.jobs.runner): with
+the embedded default they run on the web process's thread pool, with DANGJIAN_JOBS=celery on the
+Celery workers, as many as there are machines; the web servers then run none themselves. The command
+and the tests run them synchronously.
+
+The Run row holds what the page polls (progress, message, heartbeat); the Job row carries a cancel
+request to the run, which stops at the next rule.
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
+from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 
+from dangjian.jobs.models import Job
+from dangjian.jobs.runner import Progress, enqueue, register
 from dangjian.selfcheck.models import Run
 
-log = logging.getLogger(__name__)
+KIND = "selfcheck.run"
 
 
 def runs_inline() -> bool:
@@ -21,27 +26,29 @@ def runs_inline() -> bool:
     return bool(getattr(settings, "TESTING", False) or selfcheck.get("inline", False))
 
 
-def _work(run_id: int) -> None:
+def start_run(run: Run, *, inline: bool | None = None) -> None:
+    """Execute `run`: now (inline), or as a job dispatched once the current transaction commits."""
     from dangjian.selfcheck.services import run_execute
 
-    close_old_connections()
-    try:
-        run_execute(run_id)
-    except Exception:  # already recorded on the Run row by run_execute
-        log.exception("self-check run %s ended with an error", run_id)
-    finally:
-        connection.close()
-
-
-def start_run(run: Run, *, inline: bool | None = None) -> None:
-    """Execute `run`: now (inline) or in a background thread once the current transaction commits."""
     if inline if inline is not None else runs_inline():
-        from dangjian.selfcheck.services import run_execute
-
         run_execute(run.pk)
         return
+    job = enqueue(
+        KIND,
+        user=run.created_by,
+        organization=run.organization,
+        title=f"{run.organization.name}自查体检",
+        params={"run": run.pk},
+    )
+    Run.objects.filter(pk=run.pk).update(job=job)
 
-    def launch() -> None:
-        threading.Thread(target=_work, args=(run.pk,), name=f"selfcheck-{run.pk}", daemon=True).start()
 
-    transaction.on_commit(launch)
+def _execute(job: Job, progress: Progress) -> dict[str, Any]:
+    from dangjian.selfcheck.services import run_execute
+
+    # The runner's progress also raises Cancelled once the job's cancel was asked for.
+    run = run_execute(job.params["run"], checkpoint=progress)
+    return {"run": run.pk, "status": run.status, "total": run.total}
+
+
+register(KIND, run=_execute)

@@ -18,6 +18,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "检查中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    CANCELLED = "cancelled", "已取消"
 
 
 class RunQuerySet(ScopedQuerySet):
@@ -47,6 +48,15 @@ class Run(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name="后台任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="从页面发起的检查所排入的后台任务（取消请求经由它传达）",
+    )
     status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     message = models.CharField("进度说明", max_length=200, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.rules import Severity
 from dangjian.core.scope import org_in_scope
+from dangjian.jobs.runner import Cancelled
 from dangjian.orgs.models import Organization
 from dangjian.selfcheck import engine
 from dangjian.selfcheck.models import Run, RunFinding, RunStatus
@@ -23,6 +25,7 @@ from dangjian.selfcheck.models import Run, RunFinding, RunStatus
 log = logging.getLogger(__name__)
 
 MAX_PERIOD_DAYS = 366 * 10
+ACTIVE = (RunStatus.PENDING, RunStatus.RUNNING)
 
 
 def may_run(user: Any, organization: Organization) -> bool:
@@ -88,7 +91,9 @@ def run_create(
     check_permission: bool = True,
 ) -> Run:
     """Record a run (status pending); `dangjian.selfcheck.jobs.start_run` executes it."""
-    codes = check_request(actor, organization, period_start, period_end, rules, check_permission=check_permission)
+    codes = check_request(
+        actor, organization, period_start, period_end, rules, check_permission=check_permission
+    )
     today = timezone.localdate()
     run = Run(
         organization=organization,
@@ -130,9 +135,11 @@ def previous_run(run: Run) -> Run | None:
     )
 
 
-def run_execute(run_id: int) -> Run:
+def run_execute(run_id: int, *, checkpoint: Callable[[int, str], None] | None = None) -> Run:
     """Run the rules of a pending run and store its findings. Progress is saved on the Run row as
-    each rule starts, so a page can poll it; a failing rule is reported in the run's notes."""
+    each rule starts, so a page can poll it; a failing rule is reported in the run's notes.
+    `checkpoint(percent, message)` is called at the same moments (the job runner's progress: it raises
+    Cancelled when the run's job was cancelled, and the run then ends as cancelled)."""
     claimed = Run.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
         status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), message="开始检查"
     )
@@ -142,11 +149,11 @@ def run_execute(run_id: int) -> Run:
     try:
 
         def progress(index: int, count: int, r: engine.Rule) -> None:
-            _progress(
-                run_id,
-                int(90 * index / max(count, 1)),
-                f"正在检查：{r.code} {r.title}（{index + 1}/{count}）",
-            )
+            percent = int(90 * index / max(count, 1))
+            message = f"正在检查：{r.code} {r.title}（{index + 1}/{count}）"
+            _progress(run_id, percent, message)
+            if checkpoint is not None:
+                checkpoint(percent, message)
 
         outcomes, ctx = engine.run_rules(
             run.organization,
@@ -157,16 +164,70 @@ def run_execute(run_id: int) -> Run:
             progress,
         )
         _progress(run_id, 92, "正在保存检查结果")
+        if checkpoint is not None:
+            checkpoint(92, "正在保存检查结果")
         _store(run, outcomes, ctx)
+    except Cancelled:
+        _end(run_id, RunStatus.CANCELLED, "检查已取消")
+        raise
     except Exception as exc:
         log.exception("self-check run %s failed", run_id)
-        Run.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            message=f"检查失败：{type(exc).__name__}"[:200],
-        )
+        _end(run_id, RunStatus.FAILED, f"检查失败：{type(exc).__name__}")
         raise
     return Run.objects.get(pk=run_id)
+
+
+def _end(run_id: int, status: str, message: str, *, only: tuple[str, ...] = ACTIVE) -> bool:
+    """Finish a run that has not finished yet (compare-and-set: a run that ended meanwhile is kept)."""
+    return bool(
+        Run.objects.filter(pk=run_id, status__in=only).update(
+            status=status, finished_at=timezone.now(), message=message[:200]
+        )
+    )
+
+
+@transaction.atomic
+def run_cancel(*, actor: Any, run: Run) -> Run:
+    """Stop a run: one still queued ends now and never starts; one under way stops at its next rule."""
+    if not may_run(actor, run.organization):
+        raise PermissionDenied
+    if not run.is_active:
+        raise ValidationError("该检查已结束，无需取消")
+    if run.job_id is not None:
+        from dangjian.jobs.runner import cancel
+
+        cancel(run.job)
+    if not _end(run.pk, RunStatus.CANCELLED, "检查已取消", only=(RunStatus.PENDING,)):
+        Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(message="正在取消，当前规则完成后停止")
+    audit_record(
+        actor=actor,
+        event_type=EventType.UPDATE,
+        subject=run,
+        organization=run.organization,
+        data={"old": {"status": run.status}, "new": {"cancel_requested": True}},
+    )
+    return Run.objects.get(pk=run.pk)
+
+
+def stale_minutes() -> int:
+    return int(engine.config().get("stale_minutes", 15))
+
+
+def run_reap_if_stale(run: Run) -> Run:
+    """A run that has given no sign of life for `stale_minutes` (its process restarted mid-run: a
+    thread dies with its web process, a worker may be killed) is ended as interrupted, so its page
+    stops polling and offers to start it again. A run queued on the in-process pool is lost with its
+    process too; one queued on Celery waits in the broker and is left alone."""
+    from dangjian.jobs.runner import backend
+
+    cutoff = timezone.now() - dt.timedelta(minutes=stale_minutes())
+    message = f"检查中断：超过{stale_minutes()}分钟没有进展（可能因服务重启），请重新发起检查"
+    stale = run.status == RunStatus.RUNNING and (run.heartbeat_at or run.created_at) < cutoff
+    lost = run.status == RunStatus.PENDING and backend() == "thread" and run.created_at < cutoff
+    if (stale or lost) and _end(run.pk, RunStatus.FAILED, message, only=(run.status,)):
+        log.warning("self-check run %s interrupted: no progress since %s", run.pk, run.heartbeat_at)
+        run.refresh_from_db()
+    return run
 
 
 @transaction.atomic
@@ -231,7 +292,11 @@ def finding_send_to_ledger(*, actor: Any, finding: RunFinding) -> Any:
     from dangjian.inspection.models import FindingSource
     from dangjian.inspection.services import finding_create
 
-    locked = RunFinding.objects.select_for_update(of=("self",)).select_related("organization", "run").get(pk=finding.pk)
+    locked = (
+        RunFinding.objects.select_for_update(of=("self",))
+        .select_related("organization", "run")
+        .get(pk=finding.pk)
+    )
     if locked.ledger_finding_id:
         raise ValidationError("该问题已移交整改台账")
     if not may_send(actor, locked.organization):

@@ -115,13 +115,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, pk: int) -> Run:
-    return get_for_user_or_404(Run.objects.select_related("organization", "created_by"), request.user, pk=pk)
+    run = get_for_user_or_404(Run.objects.select_related("organization", "created_by"), request.user, pk=pk)
+    return services.run_reap_if_stale(run) if run.is_active else run
 
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    context: dict[str, Any] = {"run": run}
+    context: dict[str, Any] = {"run": run, "can_cancel": services.may_run(request.user, run.organization)}
     if not run.is_active:
         filters = selectors.FindingFilters.from_params(request.GET)
         page = Paginator(selectors.findings(run, request.user, filters), PAGE_SIZE).get_page(
@@ -150,10 +151,25 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by HTMX every second while the run goes; when it has finished the
     page reloads itself (HX-Refresh) to show the findings."""
     run = _run(request, pk)
-    response = render(request, "selfcheck/snippets/progress.html", {"run": run})
+    response = render(
+        request,
+        "selfcheck/snippets/progress.html",
+        {"run": run, "can_cancel": services.may_run(request.user, run.organization)},
+    )
     if not run.is_active and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    try:
+        services.run_cancel(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.info(request, "；".join(exc.messages))
+    return redirect("selfcheck:run", pk=run.pk)
 
 
 @login_required

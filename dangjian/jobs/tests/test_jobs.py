@@ -5,7 +5,6 @@ The same assertions hold in both modes."""
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.conf import settings
@@ -14,16 +13,7 @@ from django.db import transaction
 from dangjian.core.xlsx import read_rows
 from dangjian.jobs import runner
 from dangjian.jobs.models import Job, JobStatus
-
-
-def wait(job: Job, seconds: float = 60) -> Job:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job still {job.status} after {seconds}s: {job.message}")
+from dangjian.jobs.testing import wait
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from dangjian.jobs import selfcheck
 from dangjian.jobs.models import Job, JobStatus
-from dangjian.jobs.tests.test_jobs import wait
+from dangjian.jobs.testing import wait
 from dangjian.orgs.models import Organization
 from dangjian.selfcheck.models import RunFinding, RunStatus
 

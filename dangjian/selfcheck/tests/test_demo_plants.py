@@ -38,7 +38,9 @@ def test_the_self_check_finds_every_problem_the_demo_planted(scale: str):
     assert len(streets) == (8 if scale == "district" else 1)
     found = set()
     for street in streets:
-        outcomes, _ = engine.run_rules(street, first.replace(month=1, day=1), TODAY, TODAY, codes=sorted(rules))
+        outcomes, _ = engine.run_rules(
+            street, first.replace(month=1, day=1), TODAY, TODAY, codes=sorted(rules)
+        )
         assert not [o.error for o in outcomes if o.error]
         found |= {(o.rule.code, f.organization_id) for o in outcomes for f in o.findings}
     assert len({pk for _, pk in ctx.planted}) >= (100 if scale == "district" else 20)

@@ -260,7 +260,9 @@ def test_it_never_reads_another_branchs_records_in_a_branch_run(world):  # noqa:
         # Otherwise a follow-up by the ids that earlier scoped queries returned: organizations of the
         # subtree (and its ancestors) or members of the branch; never a read of a whole table.
         checked = 0
-        for table, column, values, single in re.findall(r'"(\w+)"\."(\w+)" (?:IN \(([\d, ]+)\)|= (\d+))', sql):
+        for table, column, values, single in re.findall(
+            r'"(\w+)"\."(\w+)" (?:IN \(([\d, ]+)\)|= (\d+))', sql
+        ):
             kind = (
                 "member"
                 if column == "member_id" or (table == "members_member" and column == "id")

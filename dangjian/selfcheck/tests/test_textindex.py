@@ -54,7 +54,9 @@ def test_a_text_saved_is_indexed_when_its_transaction_commits(world, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         a.kind = ActivityKind.GENERAL_MEETING
         a.save()
-    assert list(TextSignature.objects.filter(object_id=a.pk).values_list("kind", flat=True)) == [TextKind.MINUTES]
+    assert list(TextSignature.objects.filter(object_id=a.pk).values_list("kind", flat=True)) == [
+        TextKind.MINUTES
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         a.minutes = ""
         a.save()
@@ -226,7 +228,9 @@ def test_it_leaves_out_stock_phrases_shared_by_very_many_texts(world, settings):
     notes: list[str] = []
     textindex.sync_index(world.street, orgs_of(world.street), notes)
     small = textindex.candidate_pairs(world.street, dt.date(2024, 1, 1), dt.date(2024, 12, 31), max_bucket=2)
-    large = textindex.candidate_pairs(world.street, dt.date(2024, 1, 1), dt.date(2024, 12, 31), max_bucket=100)
+    large = textindex.candidate_pairs(
+        world.street, dt.date(2024, 1, 1), dt.date(2024, 12, 31), max_bucket=100
+    )
     assert set(small) <= set(large)
     assert len(large) > len(small)  # the stock sentence's buckets pair texts only when they are allowed
     assert findings("TEXT-001", world.street) == []
@@ -241,7 +245,9 @@ def test_candidates_share_two_bands_so_a_stock_sentence_alone_pairs_nothing(worl
         activity(world.b1, ActivityKind.THEMED_DAY, dt.date(2024, m, 3), corpus.text(rng, words=30) + stock)
     original = corpus.text(rng)
     first = activity(world.b2, ActivityKind.LECTURE, dt.date(2024, 3, 9), original)
-    copy = activity(world.b3, ActivityKind.LECTURE, dt.date(2024, 9, 9), corpus.replace_chars(rng, original, 8))
+    copy = activity(
+        world.b3, ActivityKind.LECTURE, dt.date(2024, 9, 9), corpus.replace_chars(rng, original, 8)
+    )
     textindex.sync_index(world.street, orgs_of(world.street), [])
     sig = {a.pk: TextSignature.objects.get(object_id=a.pk, kind=TextKind.LECTURE).pk for a in (first, copy)}
     period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
