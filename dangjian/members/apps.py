@@ -6,4 +6,4 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self) -> None:
-        from dangjian.members import registrations  # noqa: F401
+        from dangjian.members import jobs, registrations  # noqa: F401  (jobs: the import's job kind)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -765,12 +765,18 @@ def roster_import(
     source: str | Path | IO[bytes],
     file_name: str = "",
     actor_name: str = "",
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
     """Validate again (the registry may have changed since the preview) and, only when no row has an
-    error, create and update every member in one transaction with history and one audit row."""
+    error, create and update every member in one transaction with history and one audit row.
+    `progress(percent, message)` is told each step before the transaction (so a page sees it); an
+    exception it raises there (a cancelled job) stops the import before anything is written."""
+    report = progress or (lambda percent, message: None)
+    report(5, "正在读取文件")
     rows = _load(source, organization, file_name)
     if isinstance(rows, ImportResult):
         return rows
+    report(20, f"正在逐行核对并写入{max(len(rows) - 1, 0)}行（全部成功才写入）")
     try:
         with transaction.atomic():
             result = _prepare(organization=organization, rows=rows, file_name=file_name, lock=True)

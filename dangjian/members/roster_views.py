@@ -2,7 +2,8 @@
 
 Only roles that write records in the chosen organization's subtree may import (others get 404);
 the uploaded file is kept under MEDIA_ROOT/imports/ with a random name between preview and
-confirmation, and its token is bound to the uploader's session.
+confirmation, and its token is bound to the uploader's session. The confirmed import runs as a
+background job (dangjian.members.jobs) whose page shows its progress and outcome.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from dangjian.members.importer import (
     UploadRejected,
     check_spreadsheet_file,
     roster_export,
-    roster_import,
     roster_import_preview,
     roster_template,
 )
+from dangjian.members.jobs import enqueue_roster_import, import_dir
 from dangjian.members.selectors import MemberFilters
 from dangjian.orgs.models import Organization, OrgKind
 
@@ -41,12 +42,6 @@ SESSION_KEY = "roster_imports"
 ERRORS_SHOWN = 200
 STALE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
 
 
 def _sweep_stale(directory: Path) -> None:
@@ -108,7 +103,7 @@ class ImportForm(forms.Form):
 
 def _store(upload: Any) -> tuple[str, Path, str]:
     """Write the upload under a random name, then judge its type by content (UploadRejected)."""
-    directory = _import_dir()
+    directory = import_dir()
     _sweep_stale(directory)
     token = uuid.uuid4().hex
     tmp = directory / f"{token}.upload"
@@ -131,7 +126,6 @@ def _preview_page(
     *,
     token: str = "",
     status: int = 200,
-    committed_failed: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -142,7 +136,6 @@ def _preview_page(
             "errors_shown": result.errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN),
             "token": token,
-            "commit_failed": committed_failed,
         },
         status=status,
     )
@@ -192,7 +185,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     pending = request.session.get(SESSION_KEY, {})
     entry = pending.get(token) if _TOKEN.match(token) else None
-    path = _import_dir() / f"{token}.{entry['ext']}" if entry else None
+    path = import_dir() / f"{token}.{entry['ext']}" if entry else None
     if entry is None or path is None or not path.exists():
         messages.error(request, "该导入文件已失效，请重新上传")
         return redirect("roster:import")
@@ -207,15 +200,10 @@ def import_commit(request: HttpRequest) -> HttpResponse:
         forget()
         messages.info(request, "已取消导入，未写入任何数据")
         return redirect("roster:import")
-    result = roster_import(actor=user, organization=org, source=path, file_name=entry["name"])
-    forget()
-    if not result.committed:
-        return _preview_page(request, result, status=400, committed_failed=True)
-    messages.success(
-        request,
-        f"导入完成：新增{result.created}名党员，更新{result.updated}名，{result.unchanged}名无变化（文件 {result.file_name}）",
-    )
-    return redirect("members:list")
+    job = enqueue_roster_import(user=user, organization=org, stored=path, file_name=entry["name"])
+    pending.pop(token, None)  # the job owns the file now, and removes it
+    request.session[SESSION_KEY] = pending
+    return redirect("jobs:detail", token=job.token)
 
 
 @login_required

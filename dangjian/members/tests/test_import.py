@@ -22,8 +22,11 @@ from dangjian.accounts.testing import login_verified
 from dangjian.audit.models import AuditEvent, EventType
 from dangjian.core import pii
 from dangjian.core.xlsx import Sheet, read_rows, workbook_bytes
+from dangjian.jobs.models import Job, JobStatus
+from dangjian.jobs.testing import wait
 from dangjian.lib import idcard
 from dangjian.members.importer import HEADERS, RowError, roster_import, roster_import_preview
+from dangjian.members.jobs import import_dir
 from dangjian.members.models import Education, Member, MemberCategory, Membership, MemberStatus
 
 _rng = random.Random(7)
@@ -401,7 +404,9 @@ def _upload(client, org, content: bytes, name: str = "名册.xlsx"):
     return client.post(reverse("roster:import"), {"organization": org.pk, "file": upload})
 
 
-def test_it_imports_through_the_page_with_preview_and_confirmation(world, client_for, settings, tmp_path):
+def test_it_imports_through_the_page_with_preview_and_confirmation(
+    world, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(world.user("branch_secretary"))
     assert client.get(reverse("roster:import")).status_code == 200
@@ -423,13 +428,50 @@ def test_it_imports_through_the_page_with_preview_and_confirmation(world, client
     assert [p.name for p in stored] == [f"{token}.xlsx"]
     assert not Member.objects.filter(name="页面甲").exists()  # preview writes nothing
 
-    response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
-    assert response.status_code == 302 and response["Location"] == reverse("members:list")
+    settings.JOBS_BACKEND = "sync"  # the job runs when the request's transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
+    job = Job.objects.get(kind="members.roster_import")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.token])
+    assert (job.status, job.progress, job.user) == (JobStatus.DONE, 100, world.user("branch_secretary"))
+    page = client.get(response["Location"]).content.decode()
+    assert "导入完成：新增2名党员，更新0名，0名无变化" in page and f'href="{reverse("members:list")}"' in page
     assert Member.objects.filter(name__in=["页面甲", "页面乙"], organization=world.b1).count() == 2
     assert list((tmp_path / "imports").iterdir()) == []
     # the token is spent
     response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
     assert response.status_code == 302 and response["Location"] == reverse("roster:import")
+
+
+def test_a_commit_finding_the_registry_changed_since_the_preview_fails_and_writes_nothing(
+    world, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """GIVEN a previewed file, and one of its ID numbers registered meanwhile in another community
+    WHEN the import is confirmed THEN its job fails naming the row, and no member of the file is
+    written; the file is removed."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_BACKEND = "sync"
+    client = client_for(world.user("branch_secretary"))
+    ids = unique_ids(2)
+    response = _upload(
+        client, world.b1, xlsx([row(姓名="先甲", 公民身份号码=ids[0]), row(姓名="先乙", 公民身份号码=ids[1])])
+    )
+    assert response.context["result"].created == 2
+    roster_import(
+        actor=world.user("street_staff"),
+        organization=world.c2,
+        source=io.BytesIO(xlsx([row(姓名="他处", 公民身份号码=ids[1], 所在党支部="唱经楼第一党支部")])),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("roster:import_commit"), {"token": response.context["token"], "action": "commit"}
+        )
+    job = Job.objects.get(kind="members.roster_import")
+    assert job.status == JobStatus.FAILED and "未导入任何数据" in job.error and "行 3" in job.error
+    page = client.get(response["Location"]).content.decode()
+    assert "未导入任何数据" in page and "导入完成" not in page
+    assert not Member.objects.filter(name__in=["先甲", "先乙"]).exists()
+    assert list((tmp_path / "imports").iterdir()) == []
 
 
 def test_it_shows_errors_on_the_page_and_keeps_no_file(world, client_for, settings, tmp_path):
@@ -546,7 +588,7 @@ def _big_rows(ids: list[str]) -> list[list[Any]]:
 
 
 def test_it_handles_5000_rows_naming_row_1234_and_importing_all_once_fixed(
-    world, client_for, settings, tmp_path, django_assert_max_num_queries
+    world, client_for, settings, tmp_path, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     """GIVEN 5,000 generated rows whose Excel row 1,234 (the 1,233rd member; row 1 is the header) holds
     a bad ID number WHEN uploaded through the page THEN the preview names row 1234 and the column
@@ -580,10 +622,13 @@ def test_it_handles_5000_rows_naming_row_1234_and_importing_all_once_fixed(
     assert preview.ok and preview.created == 5000
 
     token = _upload(client, world.c1, good_file).context["token"]
+    settings.JOBS_BACKEND = "sync"  # the job runs when the request's transaction commits
     started = time.perf_counter()
-    response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
     commit_seconds = time.perf_counter() - started
     assert response.status_code == 302
+    assert Job.objects.get(kind="members.roster_import").result["created"] == 5000
     assert Member.objects.count() == before + 5000
     assert Membership.objects.filter(member__name__startswith="批量").count() == 5000
     assert Member.history.filter(name__startswith="批量").count() == 5000
@@ -598,3 +643,26 @@ def test_it_handles_5000_rows_naming_row_1234_and_importing_all_once_fixed(
     with django_assert_max_num_queries(12):
         again = roster_import_preview(organization=world.c1, source=io.BytesIO(good_file))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmed_import_runs_as_a_background_job(world, client_for, job_workers):
+    """GIVEN a previewed roster file (the import folder under MEDIA_ROOT, which workers share)
+    WHEN the import is confirmed, with jobs on the thread pool or (Celery pass) on two Celery workers
+    THEN the page sends the user to the job, whose page ends with the import's outcome; the members
+    are written once and the file is removed."""
+    client = client_for(world.user("street_staff"))
+    ids = unique_ids(3)
+    rows = [row(姓名=f"后台{i}", 公民身份号码=n, 所在党支部="第二党支部") for i, n in enumerate(ids)]
+    token = _upload(client, world.c1, xlsx(rows)).context["token"]
+    response = client.post(reverse("roster:import_commit"), {"token": token, "action": "commit"})
+    job = Job.objects.get(kind="members.roster_import")
+    assert response["Location"] == reverse("jobs:detail", args=[job.token])
+    job = wait(job)
+    assert job.status == JobStatus.DONE, job.error
+    assert (
+        job.result["created"] == 3
+        and Member.objects.filter(name__startswith="后台", organization=world.b2).count() == 3
+    )
+    assert "导入完成：新增3名党员" in client.get(response["Location"]).content.decode()
+    assert not list(import_dir().glob(f"{token}.*"))
