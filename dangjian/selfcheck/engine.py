@@ -9,6 +9,9 @@ query per organization or per record, and reads each table at most once. Rules c
 and given local thresholds in settings.DOMAIN_RULES["selfcheck"]:
 
     {"disabled": ["LIFE-007"], "thresholds": {"TEXT-001": {"threshold": 0.7}}}
+
+The same dict holds "stale_minutes" (15): a run under way with no progress for that long is shown
+interrupted (its process died), and "inline" (false): run page-started checks in the request.
 """
 
 from __future__ import annotations
