@@ -18,7 +18,7 @@ from dangjian.members.importer import roster_import
 from dangjian.orgs.models import Organization
 
 KIND = "members.roster_import"
-_STORED = re.compile(r"^[0-9a-f]{32}\.(xlsx|xls|ods|csv)$")
+_STORED = re.compile(r"^[0-9a-f]{32}\.(xlsx|xls|ods)$")
 ERRORS_NAMED = 3
 
 

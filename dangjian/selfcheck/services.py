@@ -17,7 +17,8 @@ from dangjian.audit.models import EventType
 from dangjian.audit.services import audit_record
 from dangjian.core.rules import Severity
 from dangjian.core.scope import org_in_scope
-from dangjian.jobs.runner import Cancelled
+from dangjian.jobs.runner import Cancelled, backend
+from dangjian.jobs.runner import cancel as cancel_job
 from dangjian.orgs.models import Organization
 from dangjian.selfcheck import engine
 from dangjian.selfcheck.models import Run, RunFinding, RunStatus
@@ -194,9 +195,7 @@ def run_cancel(*, actor: Any, run: Run) -> Run:
     if not run.is_active:
         raise ValidationError("该检查已结束，无需取消")
     if run.job_id is not None:
-        from dangjian.jobs.runner import cancel
-
-        cancel(run.job)
+        cancel_job(run.job)
     if not _end(run.pk, RunStatus.CANCELLED, "检查已取消", only=(RunStatus.PENDING,)):
         Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(message="正在取消，当前规则完成后停止")
     audit_record(
@@ -218,8 +217,6 @@ def run_reap_if_stale(run: Run) -> Run:
     thread dies with its web process, a worker may be killed) is ended as interrupted, so its page
     stops polling and offers to start it again. A run queued on the in-process pool is lost with its
     process too; one queued on Celery waits in the broker and is left alone."""
-    from dangjian.jobs.runner import backend
-
     cutoff = timezone.now() - dt.timedelta(minutes=stale_minutes())
     message = f"检查中断：超过{stale_minutes()}分钟没有进展（可能因服务重启），请重新发起检查"
     stale = run.status == RunStatus.RUNNING and (run.heartbeat_at or run.created_at) < cutoff
