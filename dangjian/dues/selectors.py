@@ -156,39 +156,32 @@ def _paid_month_span(
     member_ids: list[int] | QuerySet, until: dt.date
 ) -> dict[int, tuple[dt.date | None, dt.date]]:
     """Per member with ledger months: the latest month up to `until` whose net is above zero (None if
-    none) and the first month of all. One grouped pass gives the latest month with a positive part
-    and the first month; only a member with a negative part (a refund or a reversal, which may cancel
-    a month) needs the months' nets, computed for those few members alone."""
-    rows = (
-        DuesPaymentMonth.objects.filter(member_id__in=member_ids)
+    none) and the first month of all. Two queries whatever the data: one grouped pass gives the latest
+    month with a positive part and the first month; only a member with a negative part (a refund or a
+    reversal, which may cancel a month) needs the months' nets, read for those few members alone."""
+    span: dict[int, tuple[dt.date | None, dt.date]] = {
+        pk: (last, first)
+        for pk, last, first in DuesPaymentMonth.objects.filter(member_id__in=member_ids)
         .values("member_id")
-        .annotate(
-            last=Max("month", filter=Q(amount__gt=0, month__lte=until)),
-            first=Min("month"),
-            negative=Count("pk", filter=Q(amount__lt=0, month__lte=until)),
-        )
+        .annotate(last=Max("month", filter=Q(amount__gt=0, month__lte=until)), first=Min("month"))
         .order_by()
-        .values_list("member_id", "last", "first", "negative")
+        .values_list("member_id", "last", "first")
+    }
+    corrected = DuesPaymentMonth.objects.filter(member_id__in=member_ids, amount__lt=0, month__lte=until)
+    nets = (
+        DuesPaymentMonth.objects.filter(member_id__in=corrected.values("member_id"), month__lte=until)
+        .values("member_id", "month")
+        .annotate(net=Sum("amount"))
+        .order_by()
+        .values_list("member_id", "month", "net")
     )
-    span: dict[int, tuple[dt.date | None, dt.date]] = {}
-    corrected = []
-    for pk, last, first, negative in rows:
-        span[pk] = (last, first)
-        if negative:
-            corrected.append(pk)
-    if corrected:
-        paid: dict[int, dt.date] = {}
-        for pk, month in (
-            DuesPaymentMonth.objects.filter(member_id__in=corrected, month__lte=until)
-            .values("member_id", "month")
-            .annotate(net=Sum("amount"))
-            .filter(net__gt=HALF_FEN)
-            .order_by()
-            .values_list("member_id", "month")
-        ):
-            paid[pk] = max(month, paid.get(pk, month))
-        for pk in corrected:
-            span[pk] = (paid.get(pk), span[pk][1])
+    paid: dict[int, dt.date | None] = {}
+    for pk, month, net in nets:
+        paid.setdefault(pk, None)
+        if fen(net) > 0 and (paid[pk] is None or month > paid[pk]):
+            paid[pk] = month
+    for pk, last in paid.items():
+        span[pk] = (last, span[pk][1])
     return span
 
 

@@ -156,7 +156,7 @@ def test_it_builds_the_grid_in_a_fixed_number_of_queries(world) -> None:  # noqa
             _ = [(r.total_paid, r.pattern, r.streak, r.base) for r in grid.rows]
         counts.append(len(ctx.captured_queries))
     assert len(grid.rows) == 30
-    assert counts[0] == counts[1] <= 8
+    assert counts[0] == counts[1] <= 9  # the arrears streak alone reads three grouped queries
 
 
 def test_it_computes_the_collection_rate_by_month_in_a_fixed_number_of_queries(world) -> None:  # noqa: ANN001
