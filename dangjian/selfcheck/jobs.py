@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from dangjian.jobs.models import Job
 from dangjian.jobs.runner import Progress, enqueue, register
@@ -33,14 +34,15 @@ def start_run(run: Run, *, inline: bool | None = None) -> None:
     if inline if inline is not None else runs_inline():
         run_execute(run.pk)
         return
-    job = enqueue(
-        KIND,
-        user=run.created_by,
-        organization=run.organization,
-        title=f"{run.organization.name}自查体检",
-        params={"run": run.pk},
-    )
-    Run.objects.filter(pk=run.pk).update(job=job)
+    with transaction.atomic():  # the job is dispatched on commit, once the run knows it (for a cancel)
+        job = enqueue(
+            KIND,
+            user=run.created_by,
+            organization=run.organization,
+            title=f"{run.organization.name}自查体检",
+            params={"run": run.pk},
+        )
+        Run.objects.filter(pk=run.pk).update(job=job)
 
 
 def _execute(job: Job, progress: Progress) -> dict[str, Any]:

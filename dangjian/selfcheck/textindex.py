@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain
 from typing import Any
 
@@ -490,10 +490,8 @@ def sync_all(notes: list[str] | None = None) -> SyncResult:
     for root in (o for o in everything if o.parent_id is None):
         orgs = {o.pk: o for o in everything if o.path.startswith(root.path)}
         done = sync_index(root, orgs, notes)
-        total.scanned += done.scanned
-        total.indexed += done.indexed
-        total.removed += done.removed
-        total.unchanged += done.unchanged
+        for f in fields(SyncResult):
+            setattr(total, f.name, getattr(total, f.name) + getattr(done, f.name))
     return total
 
 
